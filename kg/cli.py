@@ -1,0 +1,262 @@
+"""The ``kg`` command line."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg import __version__
+
+app = typer.Typer(
+    name="kg",
+    help=(
+        "Turn Chinese open-government-information annual reports (政府信息公开工作年度报告) "
+        "into RDF.\n\n"
+        "Start with [bold]kg build --out reports.ttl[/bold]: it parses the five bundled Ministry "
+        "of Foreign Affairs reports (2011, 2012, 2019, 2023, 2024) into a Turtle file of "
+        "reports, agencies and every figure of their standard tables, validated with SHACL. "
+        "Give files or folders to build your own reports instead."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    add_completion=False,
+)
+
+SUFFIXES = {".txt", ".md", ".markdown"}
+EXIT_NOTHING_BUILT = 1
+EXIT_SOME_REJECTED = 3
+EXIT_INVALID = 4
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = None,
+) -> None:
+    """Turn Chinese open-government-information annual reports into RDF."""
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def expand(inputs: list[str]) -> tuple[list[Path], list[str]]:
+    """Files from files, folders and glob patterns; and one error line per input that names nothing."""
+    found: list[Path] = []
+    errors: list[str] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            if not files:
+                errors.append(f"{item}: folder holds no report files ({', '.join(sorted(SUFFIXES))})")
+            found.extend(files)
+        elif path.exists():
+            found.append(path)
+        elif glob.has_magic(item):
+            matches = sorted(Path(p) for p in glob.glob(item, recursive=True) if Path(p).is_file())
+            if not matches:
+                errors.append(f"{item}: pattern matches no file")
+            found.extend(matches)
+        else:
+            errors.append(f"{item}: no such file or folder")
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    return unique, errors
+
+
+@app.command()
+def build(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Report files (.txt, .md), folders (searched recursively) or quoted glob patterns. "
+            "None: the bundled corpus of five Ministry of Foreign Affairs reports.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Output file. Its suffix picks the format: .ttl (Turtle) or .nt (N-Triples)."),
+    ] = Path("reports.ttl"),
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="Output format, overriding the suffix: turtle or ntriples.")
+    ] = None,
+    base: Annotated[
+        str, typer.Option(help="Base IRI for the data (reports, agencies, figures).")
+    ] = "https://w3id.org/cn-ogi/id/",
+    validate: Annotated[bool, typer.Option("--validate/--no-validate", help="Check the graph with the SHACL shapes.")] = True,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes; 0 means one per CPU.", min=0)] = 1,
+    diagnostics: Annotated[
+        Path | None,
+        typer.Option(help="Also write every warning and every figure not understood to this JSON Lines file."),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print figures not understood, too.")] = False,
+) -> None:
+    """Parse reports into one RDF file of reports, agencies and their figures.
+
+    Reads each report (UTF-8, GB18030/GBK or Big5; plain text or Markdown), finds its
+    title, agency, year and parts, reads the standard tables and the stated figures,
+    and writes them under the cn-ogi ontology together with the ontology itself.
+    The file is written atomically: a failed build leaves no partial output.
+
+    [bold]Examples[/bold]
+
+      kg build --out reports.ttl                 [dim]# the bundled corpus[/dim]
+
+      kg build reports/ --out all.nt -j 0        [dim]# a folder, N-Triples, all CPUs[/dim]
+
+      kg build "2023/*.md" --diagnostics d.jsonl [dim]# a glob; diagnostics to a file[/dim]
+
+    [bold]Exit status[/bold]: 0 built; 1 nothing could be built; 3 built, but some inputs were
+    rejected (each named on stderr); 4 built, but the graph violates the SHACL shapes.
+    """
+    from rdflib import URIRef
+
+    from kg.pipeline import run
+    from kg.rdf import report_graph
+    from kg.resources import bundled_corpus
+    from kg.write import Writer, format_for
+
+    if inputs:
+        paths, errors = expand(inputs)
+    else:
+        paths, errors = bundled_corpus(), []
+    for error in errors:
+        _say(f"error: {error}")
+    try:
+        out_format = format_for(out, fmt)
+    except ValueError as exc:
+        _say(f"error: {out}: {exc}")
+        raise typer.Exit(EXIT_NOTHING_BUILT) from None
+    if not paths:
+        _say("error: no report files to build; nothing written")
+        raise typer.Exit(EXIT_NOTHING_BUILT)
+
+    stats = _Stats()
+    diag_lines: list[str] = []
+    seen: dict[tuple[str, int], str] = {}
+    agencies: set[URIRef] = set()
+    writer = Writer(out, out_format)
+    try:
+        from kg.rdf import reference_graph
+
+        writer.write(reference_graph())
+        workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+        for done, (path, result) in enumerate(run(paths, workers), start=1):
+            _progress(done, len(paths))
+            if isinstance(result, Exception):
+                stats.rejected += 1
+                _say(f"error: {path}: {result}")
+                diag_lines.append(json.dumps({"file": str(path), "level": "error", "message": str(result)}, ensure_ascii=False))
+                continue
+            key = (result.agency.key, result.year)
+            if key in seen:
+                stats.rejected += 1
+                _say(f"error: {path}: a second report for {result.agency.name} {result.year} (first: {seen[key]}); skipped")
+                continue
+            seen[key] = str(path)
+            graph = report_graph(result, base)
+            agency = URIRef(f"{base}agency/{result.agency.key}")
+            if agency in agencies:  # written with an earlier report: write its triples once
+                writer.write(_without_subject(graph, agency))
+            else:
+                agencies.add(agency)
+                writer.write(graph)
+            stats.add(result)
+            for d in result.diagnostics:
+                if d.level == "warning" or verbose:
+                    _say(f"{d.level}: {result.source.name}: {d.message}")
+                diag_lines.append(
+                    json.dumps({"file": str(path), "level": d.level, "code": d.code, "message": d.message}, ensure_ascii=False)
+                )
+            if validate:
+                from kg.validate import validate as check
+
+                for finding in check(graph):
+                    stats.findings[finding.severity] = stats.findings.get(finding.severity, 0) + 1
+                    _say(f"shacl {finding.severity.lower()}: {result.source.name}: {finding.focus}: {finding.message}")
+        if not stats.reports:
+            writer.abort()
+            _say(f"error: none of the {len(paths)} inputs could be read as a report; nothing written")
+            raise typer.Exit(EXIT_NOTHING_BUILT)
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    if diagnostics:
+        diagnostics.write_text("".join(line + "\n" for line in diag_lines), encoding="utf-8")
+    _say(stats.summary(out, out_format, writer.triples, validate))
+    if stats.findings.get("Violation"):
+        raise typer.Exit(EXIT_INVALID)
+    if stats.rejected or errors:
+        raise typer.Exit(EXIT_SOME_REJECTED)
+
+
+def _without_subject(graph, subject):
+    from rdflib import Graph
+
+    rest = Graph(namespace_manager=graph.namespace_manager)
+    for triple in graph:
+        if triple[0] != subject:
+            rest.add(triple)
+    return rest
+
+
+def _progress(done: int, total: int) -> None:
+    if total < 20:
+        return
+    step = max(1, total // 20)
+    if done % step == 0 or done == total:
+        end = "\n" if done == total or not sys.stderr.isatty() else "\r"
+        sys.stderr.write(f"parsed {done}/{total} reports{end}")
+        sys.stderr.flush()
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.reports = 0
+        self.metrics = 0
+        self.warnings = 0
+        self.not_understood = 0
+        self.rejected = 0
+        self.years: set[int] = set()
+        self.agencies: set[str] = set()
+        self.findings: dict[str, int] = {}
+
+    def add(self, report) -> None:
+        self.reports += 1
+        self.metrics += len(report.metrics)
+        self.warnings += sum(d.level == "warning" for d in report.diagnostics)
+        self.not_understood += sum(d.code == "figure-not-understood" for d in report.diagnostics)
+        self.years.add(report.year)
+        self.agencies.add(report.agency.key)
+
+    def summary(self, out: Path, fmt: str, triples: int, validated: bool) -> str:
+        from kg.write import MEDIA_TYPES
+
+        years = f"{min(self.years)}–{max(self.years)}" if len(self.years) > 1 else str(min(self.years))
+        shacl = "not validated"
+        if validated:
+            violations = self.findings.get("Violation", 0)
+            warnings = self.findings.get("Warning", 0)
+            shacl = "SHACL: conforms" if not violations else f"SHACL: {violations} violations"
+            shacl += f", {warnings} shape warnings" if warnings else ""
+        return (
+            f"Wrote {out} ({MEDIA_TYPES[fmt]}, {triples} triples): {self.reports} reports "
+            f"of {len(self.agencies)} {'agency' if len(self.agencies) == 1 else 'agencies'} ({years}), "
+            f"{self.metrics} metrics, {self.warnings} warnings, {self.not_understood} figures not understood, "
+            f"{self.rejected} inputs rejected; {shacl}."
+        )

@@ -1,0 +1,300 @@
+"""Stage 4b, tables: the standard form's tables (parts 二, 三, 四) → Metrics.
+
+Tables are read by their labels, not by position in a file. A part's text is cut
+into rows: a row is the label text since the previous row's numbers, then a run
+of numbers. This reads tab-separated Markdown, rows whose label spills over
+several lines, and PDF text whose cells are separated by spaces alike. Labels are
+matched against the cue labels of the reference data (``skos:hiddenLabel``), in
+order of appearance: a group label (（三）不予公开) opens its leaf rows, a header
+label (本年制发件数) opens a new header in part 二.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kg.extract.quantities import _MULTIPLIERS, plain
+from kg.model import Metric, Part, Report, Text
+from kg.reference import Concept, concept_iri, squash, vocabulary
+from kg.segment import numeral
+
+_NUMBER = re.compile(r"(?<![\d.])-?\d+(?:\.\d+)?(?!\d)(?!\s*[.、](?!\d))(?:\s*(?P<mult>[万亿]))?(?:\s*(?P<unit>[件个项条元]))?")
+_CELL = re.compile(rf"^(?:{_NUMBER.pattern})$")
+_UNIT_HINT = re.compile(r"单位\W*(万元|元|件|个|项)")
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Decimal
+    stated: str
+    unit_word: str | None  # measure word written in the cell
+    scaled: bool  # a 万/亿 multiplier was written
+
+
+@dataclass
+class Row:
+    label: str  # squashed label text
+    offsets: list[int]  # normalised-text offset of each label character
+    cells: list[Cell | None]  # None: a blank cell
+    start: int  # offset of the row's first label character (or first cell)
+    end: int  # offset just after its last cell
+
+
+def rows(text: str, start: int, end: int) -> list[Row]:
+    """Cut ``text[start:end]`` into rows of label text followed by numbers."""
+    found: list[Row] = []
+    current: Row | None = None
+    pos = start
+    for line in text[start:end].split("\n"):
+        line_start, pos = pos, pos + len(line) + 1
+        for kind, piece, at, until in _tokens(line, line_start):
+            if current is None or (kind == "text" and current.cells):
+                if current is not None:
+                    found.append(current)
+                current = Row("", [], [], at, until)
+            if kind == "text":
+                flat = [(c, at + i) for i, c in enumerate(piece) if squash(c)]
+                current.label += "".join(c for c, _ in flat)
+                current.offsets.extend(o for _, o in flat)
+            else:
+                current.cells.append(piece)
+                current.end = until
+    if current is not None and current.cells:
+        found.append(current)
+    return found
+
+
+def source(text: Text, row: Row, cue_at: int | None = None) -> str:
+    """A row's source text, from the line holding its deciding label (or its start) to its last number."""
+    start = row.start
+    if cue_at is not None and row.offsets:
+        at = row.offsets[min(cue_at, len(row.offsets) - 1)]
+        start = text.text.rfind("\n", 0, at) + 1
+    return text.source(start, row.end).strip()
+
+
+def _tokens(line: str, offset: int):
+    """("text", str, start, end) and ("cell", Cell | None, start, end) tokens of one line."""
+    if "\t" in line:
+        pieces = line.split("\t")
+        at = offset
+        cells_seen = False
+        pending_blanks = 0
+        for piece in pieces:
+            stripped = piece.strip()
+            match = _CELL.match(stripped)
+            if match:
+                for _ in range(pending_blanks if cells_seen else 0):
+                    yield "cell", None, at, at
+                pending_blanks = 0
+                cells_seen = True
+                yield "cell", _cell(match), at, at + len(piece)
+            elif stripped:
+                pending_blanks = 0
+                cells_seen = False
+                first = at + piece.index(stripped[0])
+                yield "text", stripped, first, first + len(stripped)
+            else:
+                pending_blanks += 1
+            at += len(piece) + 1
+        return
+    pos = 0
+    for match in _NUMBER.finditer(line):
+        if line[pos : match.start()].strip():
+            yield "text", line[pos : match.start()], offset + pos, offset + match.start()
+        yield "cell", _cell(match), offset + match.start(), offset + match.end()
+        pos = match.end()
+    if line[pos:].strip():
+        yield "text", line[pos:], offset + pos, offset + len(line)
+
+
+def _cell(match: re.Match[str]) -> Cell:
+    stated = match.group(0)
+    number = Decimal(re.match(r"-?\d+(?:\.\d+)?", stated).group(0))
+    scaled = bool(match.group("mult"))
+    if scaled:
+        number *= _MULTIPLIERS[match.group("mult")]
+    return Cell(plain(number), stated.strip(), match.group("unit"), scaled)
+
+
+# ---------------------------------------------------------------- label matching
+
+
+def _find(label: str, candidates: list[tuple[str, Concept]], pos: int) -> tuple[int, str, Concept] | None:
+    """The earliest (then longest) candidate cue at or after ``pos``."""
+    best = None
+    for cue, concept in candidates:
+        at = label.find(cue, pos)
+        if at >= 0 and (best is None or (at, -len(cue)) < (best[0], -len(best[1]))):
+            best = (at, cue, concept)
+    return best
+
+
+def _cues(concepts) -> list[tuple[str, Concept]]:
+    return [(cue, c) for c in concepts for cue in c.match]
+
+
+# ---------------------------------------------------------------- the three tables
+
+
+def read_tables(text: Text, parts: dict[str, Part], report: Report) -> None:
+    """Add the metrics of every standard table found in the report's parts."""
+    if "proactive" in parts:
+        _proactive(text, parts["proactive"], report)
+    if "requests" in parts:
+        _requests(text, parts["requests"], report)
+    if "appeals" in parts:
+        _appeals(text, parts["appeals"], report)
+    else:
+        report.warn("part-missing", "no part 四 (reconsideration and litigation table); its figures are absent, not zero")
+
+
+def _metric(report: Report, indicator: Concept, cell: Cell, dims, table: str, source_text: str, unit_hint=None):
+    vocab = vocabulary()
+    unit = indicator.default_unit
+    value = cell.value
+    word = cell.unit_word
+    if word is None and not cell.scaled and unit_hint:  # the header says 单位：万元
+        word = unit_hint
+        if word.startswith("万"):
+            value, word = plain(value * _MULTIPLIERS["万"]), word[1:]
+    if word:
+        unit = next((c.iri for c in vocab.concepts.values() if word in c.measure_words), unit)
+    report.metrics.append(
+        Metric(
+            indicator=indicator.iri,
+            value=value,
+            unit=unit,
+            stated=cell.stated,
+            source_text=source_text,
+            dimensions=tuple(sorted((vocab.dimension(d), d) for d in dims)),
+            table=table,
+        )
+    )
+
+
+def _proactive(text: Text, part: Part, report: Report) -> None:
+    vocab = vocabulary()
+    cues = _cues(vocab.in_form_part("proactive")) + _cues(vocab.scheme("matter"))
+    columns: list[tuple[Concept, str | None]] = []
+    header_open = False
+    for row in rows(text.text, part.start, part.end):
+        pos, matter, matter_at = 0, None, None
+        while hit := _find(row.label, cues, pos):
+            at, cue, concept = hit
+            if concept.form_part:
+                if not header_open:
+                    columns, header_open = [], True
+                hint = _UNIT_HINT.search(row.label, at + len(cue), at + len(cue) + 8)
+                columns.append((concept, hint.group(1) if hint else None))
+            else:
+                matter, matter_at, header_open = concept, at, False
+            pos = at + len(cue)
+        header_open = False
+        where = source(text, row, matter_at)
+        if matter is None or not columns:
+            report.warn("row-not-understood", f"part 二 row not understood, left out: {where!r}")
+            continue
+        if len(row.cells) > len(columns):
+            report.warn(
+                "row-not-understood", f"part 二 row {where!r} has {len(row.cells)} numbers for {len(columns)} columns; left out"
+            )
+            continue
+        for (column, hint), cell in zip(columns, row.cells, strict=False):
+            if cell is not None:
+                _metric(report, column, cell, [matter.iri], "proactive", where, hint)
+
+
+def _requests(text: Text, part: Part, report: Report) -> None:
+    vocab = vocabulary()
+    stages = _cues(vocab.in_form_part("requests"))
+    groups = _cues(c for c in vocab.scheme("outcome") if c.broader is None)
+    handled = vocab.concepts[concept_iri("indicator", "applications-handled")]
+    columns = [c for c in vocab.scheme("applicant") if c.column]
+    with_subtotal = columns[:1] + [vocab.concepts[concept_iri("applicant", "legal-person")]] + columns[1:]
+    found: set[str] = set()
+    stage: Concept | None = None
+    group: Concept | None = None
+    for row in rows(text.text, part.start, part.end):
+        pos, leaf, deciding = 0, None, None
+        while hit := _find(row.label, stages + groups + (_cues(vocab.children(group.iri)) if group else []), pos):
+            at, cue, concept = hit
+            if concept.form_part:
+                stage, group, leaf = concept, None, None
+            elif concept.broader is None:
+                group, leaf = concept, None
+                stage = stage if stage is handled else handled
+            else:
+                leaf = concept
+            pos, deciding = at + len(cue), at
+        where = source(text, row, deciding)
+        if stage is None:
+            report.warn("row-not-understood", f"applications table row not understood, left out: {where!r}")
+            continue
+        outcome = (leaf or group) if stage is handled else None
+        if stage is handled and outcome is None:
+            report.warn("row-not-understood", f"applications table row has no outcome label, left out: {where!r}")
+            continue
+        if len(row.cells) == len(with_subtotal):
+            cols = with_subtotal
+        elif len(row.cells) == len(columns):
+            cols = columns
+        else:
+            report.warn(
+                "row-not-understood",
+                f"applications table row {where!r} has {len(row.cells)} numbers, expected {len(columns)}; left out",
+            )
+            continue
+        found.add(outcome.iri if outcome else stage.iri)
+        for column, cell in zip(cols, row.cells, strict=True):
+            if cell is not None:
+                dims = [column.iri] + ([outcome.iri] if outcome else [])
+                _metric(report, stage, cell, dims, "requests", where)
+    _missing_rows(report, found)
+
+
+def _missing_rows(report: Report, found: set[str]) -> None:
+    vocab = vocabulary()
+    handled = concept_iri("indicator", "applications-handled")
+    expected = [c.iri for c in vocab.in_form_part("requests") if c.iri != handled]
+    for group in sorted((c for c in vocab.scheme("outcome") if c.broader is None), key=_order):
+        children = sorted(vocab.children(group.iri), key=_order)
+        subdivided = report.edition.endswith("2021") or group.iri != concept_iri("outcome", "other-handling")
+        expected.extend([c.iri for c in children] if children and subdivided else [group.iri])
+    missing = [iri for iri in expected if iri not in found]
+    if not found:
+        report.warn("table-missing", "part 三 has no applications table; its figures are absent, not zero")
+    elif missing:
+        names = "、".join(vocab.concepts[iri].label_zh for iri in missing)
+        report.warn(
+            "table-incomplete",
+            f"applications table lacks {len(missing)} of {len(expected)} rows ({names}); they are absent, not zero",
+        )
+
+
+def _order(concept: Concept) -> int:
+    """Form order from the notation: （三） → 3, 2 → 2."""
+    notation = (concept.notation or "").strip("（）()")
+    return int(notation) if notation.isdigit() else numeral(notation) if notation else 99
+
+
+def _appeals(text: Text, part: Part, report: Report) -> None:
+    vocab = vocabulary()
+    recon = vocab.concepts[concept_iri("indicator", "reconsideration-cases")]
+    litigation = vocab.concepts[concept_iri("indicator", "litigation-cases")]
+    groups = [(recon, None)] + [(litigation, route) for route in vocab.scheme("route")]
+    results = vocab.scheme("result")
+    width = len(groups) * len(results)
+    table_rows = [r for r in rows(text.text, part.start, part.end) if len(r.cells) == width]
+    if not table_rows:
+        report.warn("table-missing", f"part 四 has no row of {width} numbers; its figures are absent, not zero")
+        return
+    row = table_rows[0]
+    where = source(text, row)
+    for i, cell in enumerate(row.cells):
+        if cell is not None:
+            indicator, route = groups[i // len(results)]
+            dims = [results[i % len(results)].iri] + ([route.iri] if route else [])
+            _metric(report, indicator, cell, dims, "appeals", where)

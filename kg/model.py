@@ -1,0 +1,123 @@
+"""Plain data classes handed from stage to stage. No RDF here.
+
+Concept references (indicators, units, dimension values) are IRIs from the
+reference data in ``ontology/``, held as plain strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Source:
+    """A report file as read: its bytes' identity and decoded text."""
+
+    path: str
+    name: str
+    sha256: str
+    encoding: str
+    format: str  # "text" or "markdown"
+    text: str  # decoded original text
+
+
+@dataclass(frozen=True)
+class Text:
+    """Normalised text (Simplified script, half-width forms, page furniture removed).
+
+    ``origin[i]`` is the index in the original text of normalised character ``i``,
+    so any span can be shown as the report wrote it.
+    """
+
+    text: str
+    origin: tuple[int, ...]
+    original: str
+
+    def source(self, start: int, end: int) -> str:
+        """The original text behind the normalised span ``[start, end)``."""
+        if start >= end:
+            return ""
+        return self.original[self.origin[start] : self.origin[end - 1] + 1]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One numbered part of a report (一 … 六), as a span of the normalised text."""
+
+    number: int
+    heading: str
+    role: str | None  # part concept IRI, or None when the heading is not recognised
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Segments:
+    """The report's layout: title, masthead line and parts."""
+
+    title: str | None
+    title_span: tuple[int, int] | None
+    masthead: str | None
+    parts: tuple[Part, ...]
+
+    def part(self, role: str) -> Part | None:
+        return next((p for p in self.parts if p.role == role), None)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One stated figure."""
+
+    indicator: str
+    value: Decimal
+    unit: str
+    stated: str  # the value as written, e.g. "5270.6597万元"
+    source_text: str  # the sentence or table row, original script
+    approximation: str = "exact"  # local name in the approximation scheme
+    dimensions: tuple[tuple[str, str], ...] = ()  # (dimension property IRI, concept IRI), sorted
+    span: tuple[int, int] | None = None  # offsets of the figure in the normalised text
+    table: str | None = None  # "proactive", "requests", "appeals"; None for prose
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """Something a user should know about a report: a warning or a figure not understood."""
+
+    level: str  # "warning" or "note"
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str  # Simplified Chinese name as the report writes it
+    key: str  # IRI-safe identifier
+    name_en: str | None = None
+    level: str | None = None
+
+
+@dataclass
+class Report:
+    """Everything the build knows about one report."""
+
+    source: Source
+    agency: Agency
+    year: int
+    title: str
+    title_original: str
+    script: str  # "Hans" or "Hant"
+    edition: str  # edition concept IRI
+    period: tuple[date, date] | None = None
+    issued: date | None = None
+    source_site: str | None = None
+    metrics: list[Metric] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def warn(self, code: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic("warning", code, message))
+
+
+class InputError(Exception):
+    """A file that cannot be read as a report. The message names the problem in one line."""

@@ -1,0 +1,173 @@
+"""The reference data in ``ontology/`` as plain Python objects for the parsing stages.
+
+Everything a parser matches on (table labels, prose cues, part headings, page
+furniture, known agencies) is read from the Turtle files here, so a maintainer
+teaches the parser new wording by editing data, not code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import QB, RDF, SKOS
+
+from kg.resources import data_dir
+
+OGI = Namespace("https://w3id.org/cn-ogi/def#")
+DEF = "https://w3id.org/cn-ogi/def/"
+
+# The files that are written into every output as reference data.
+PUBLISHED_FILES = ("ogi.ttl", "concepts.ttl")
+
+_SQUASH = re.compile(r"[\W_]+")
+
+
+def squash(text: str) -> str:
+    """A label as compared: no white space, punctuation or quotes."""
+    return _SQUASH.sub("", text)
+
+
+def scheme_iri(name: str) -> str:
+    """The IRI of one of the project's concept schemes, e.g. ``scheme_iri("outcome")``."""
+    return f"{DEF}{name}/scheme"
+
+
+def concept_iri(scheme: str, local: str) -> str:
+    return f"{DEF}{scheme}/{local}"
+
+
+@dataclass(frozen=True)
+class Concept:
+    iri: str
+    scheme: str
+    label_zh: str
+    label_en: str
+    match: tuple[str, ...]  # squashed hidden labels (table cues)
+    cues: tuple[tuple[str, ...], ...]  # prose cues: words that must all occur
+    zero_cues: tuple[tuple[str, ...], ...]
+    suffix_cues: tuple[str, ...]
+    notation: str | None
+    broader: str | None
+    column: int | None
+    default_unit: str | None
+    defaults: tuple[str, ...]
+    measure_words: tuple[str, ...]
+    form_part: str | None
+
+    @property
+    def local(self) -> str:
+        return self.iri.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class KnownAgency:
+    key: str
+    names: tuple[str, ...]
+    name_en: str | None
+    level: str | None
+
+
+class Vocabulary:
+    """All concepts, schemes and lexicon entries of the reference data."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.concepts: dict[str, Concept] = {}
+        for subject in set(graph.subjects(SKOS.inScheme, None)):
+            concept = _concept(graph, subject)
+            self.concepts[concept.iri] = concept
+        self.dimension_of = {
+            str(code_list): str(prop)
+            for prop, code_list in graph.subject_objects(QB.codeList)
+            if (prop, RDF.type, QB.DimensionProperty) in graph
+        }
+        self.agencies = tuple(
+            KnownAgency(
+                key=str(graph.value(a, SKOS.notation)),
+                names=tuple(sorted({str(n) for p in (SKOS.prefLabel, SKOS.altLabel) for n in graph.objects(a, p) if _zh(n)})),
+                name_en=_label(graph, a, "en") or None,
+                level=str(graph.value(a, OGI.agencyLevel) or "") or None,
+            )
+            for a in sorted(graph.subjects(SKOS.inScheme, URIRef(scheme_iri("agency"))))
+        )
+        self._lexicon = {
+            str(s): tuple(str(o) for o in graph.objects(s, SKOS.hiddenLabel))
+            for s in graph.subjects(SKOS.hiddenLabel, None)
+            if str(s).startswith(DEF + "lexicon/")
+        }
+
+    def scheme(self, name: str) -> list[Concept]:
+        """The concepts of a scheme, by column order then IRI."""
+        iri = scheme_iri(name)
+        found = [c for c in self.concepts.values() if c.scheme == iri]
+        return sorted(found, key=lambda c: (c.column or 0, c.iri))
+
+    def in_form_part(self, part: str) -> list[Concept]:
+        """The indicators whose table is in the given part of the standard form."""
+        return sorted((c for c in self.concepts.values() if c.form_part == concept_iri("part", part)), key=lambda c: c.iri)
+
+    def lexicon(self, local: str) -> tuple[str, ...]:
+        return self._lexicon.get(f"{DEF}lexicon/{local}", ())
+
+    def dimension(self, concept_iri_: str) -> str:
+        """The dimension property whose code list holds this concept."""
+        return self.dimension_of[self.concepts[concept_iri_].scheme]
+
+    def children(self, iri: str) -> list[Concept]:
+        return [c for c in self.concepts.values() if c.broader == iri]
+
+
+def _zh(term: object) -> bool:
+    return isinstance(term, Literal) and (term.language or "").startswith("zh")
+
+
+def _label(graph: Graph, subject: URIRef, lang: str) -> str:
+    for label in graph.objects(subject, SKOS.prefLabel):
+        if isinstance(label, Literal) and (label.language or "") == lang:
+            return str(label)
+    return ""
+
+
+def _words(graph: Graph, subject: URIRef, prop: URIRef) -> tuple[tuple[str, ...], ...]:
+    return tuple(sorted(tuple(str(o).split()) for o in graph.objects(subject, prop)))
+
+
+def _concept(graph: Graph, s: URIRef) -> Concept:
+    column = graph.value(s, OGI.columnOrder)
+    unit = graph.value(s, OGI.defaultUnit)
+    notation = graph.value(s, SKOS.notation)
+    broader = graph.value(s, SKOS.broader)
+    part = graph.value(s, OGI.formPart)
+    return Concept(
+        iri=str(s),
+        scheme=str(graph.value(s, SKOS.inScheme)),
+        label_zh=_label(graph, s, "zh-Hans"),
+        label_en=_label(graph, s, "en"),
+        match=tuple(sorted({squash(str(o)) for o in graph.objects(s, SKOS.hiddenLabel)}, key=lambda m: (-len(m), m))),
+        cues=_words(graph, s, OGI.cue),
+        zero_cues=_words(graph, s, OGI.zeroCue),
+        suffix_cues=tuple(sorted(str(o) for o in graph.objects(s, OGI.suffixCue))),
+        notation=str(notation) if notation is not None else None,
+        broader=str(broader) if broader is not None else None,
+        column=int(column) if column is not None else None,
+        default_unit=str(unit) if unit is not None else None,
+        defaults=tuple(sorted(str(o) for o in graph.objects(s, OGI.defaultDimension))),
+        measure_words=tuple(sorted(str(o) for o in graph.objects(s, OGI.measureWord))),
+        form_part=str(part) if part is not None else None,
+    )
+
+
+def ontology_files() -> list[Path]:
+    return sorted(data_dir("ontology").glob("*.ttl"))
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The reference data, parsed once per process."""
+    graph = Graph()
+    for path in ontology_files():
+        graph.parse(path, format="turtle")
+    return Vocabulary(graph)
