@@ -19,7 +19,7 @@ system:
 	bash .ci/system-packages
 
 test: $(VENV)/.installed system
-	$(VENV)/bin/ruff check kg tests bench
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -q
 
 bench: $(VENV)/.installed
