@@ -88,6 +88,7 @@ class Diagnostic:
     level: str  # "warning" or "note"
     code: str
     message: str
+    table: str | None = None  # the standard-form table ("requests", "appeals") this leaves incomplete or missing
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,8 @@ class Report:
     metrics: list[Metric] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def warn(self, code: str, message: str) -> None:
-        self.diagnostics.append(Diagnostic("warning", code, message))
+    def warn(self, code: str, message: str, table: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic("warning", code, message, table))
 
 
 class InputError(Exception):

@@ -111,6 +111,8 @@ def report_graph(report: Report, base: str = DEFAULT_BASE) -> Graph:
         add((r, DCTERMS.issued, Literal(report.issued.isoformat(), datatype=XSD.date)))
     if report.source_site:
         add((r, OGI.sourceSite, Literal(report.source_site, lang="zh-Hans")))
+    for table in sorted({d.table for d in report.diagnostics if d.table}):
+        add((r, OGI.incompleteTable, URIRef(f"{DEF}part/{table}")))
 
     add((source, RDF.type, OGI.SourceFile))
     add((source, DCTERMS.identifier, Literal(report.source.name)))
@@ -140,6 +142,8 @@ def report_graph(report: Report, base: str = DEFAULT_BASE) -> Graph:
         add((m, OGI.approximation, APX[metric.approximation]))
         add((m, OGI.statedValue, Literal(metric.stated)))
         add((m, OGI.sourceText, Literal(metric.source_text, lang=original)))
+        if metric.table:
+            add((m, OGI.inTable, URIRef(f"{DEF}part/{metric.table}")))
         for prop, value in metric.dimensions:
             add((m, URIRef(prop), URIRef(value)))
         label = vocab.concepts[metric.indicator].label_zh

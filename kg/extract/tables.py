@@ -148,7 +148,9 @@ def read_tables(text: Text, parts: dict[str, Part], report: Report) -> None:
     if "appeals" in parts:
         _appeals(text, parts["appeals"], report)
     else:
-        report.warn("part-missing", "no part 四 (reconsideration and litigation table); its figures are absent, not zero")
+        report.warn(
+            "part-missing", "no part 四 (reconsideration and litigation table); its figures are absent, not zero", "appeals"
+        )
 
 
 def _metric(report: Report, indicator: Concept, cell: Cell, dims, table: str, source_text: str, unit_hint=None):
@@ -265,12 +267,13 @@ def _missing_rows(report: Report, found: set[str]) -> None:
         expected.extend([c.iri for c in children] if children and subdivided else [group.iri])
     missing = [iri for iri in expected if iri not in found]
     if not found:
-        report.warn("table-missing", "part 三 has no applications table; its figures are absent, not zero")
+        report.warn("table-missing", "part 三 has no applications table; its figures are absent, not zero", "requests")
     elif missing:
         names = "、".join(vocab.concepts[iri].label_zh for iri in missing)
         report.warn(
             "table-incomplete",
             f"applications table lacks {len(missing)} of {len(expected)} rows ({names}); they are absent, not zero",
+            "requests",
         )
 
 
@@ -289,7 +292,7 @@ def _appeals(text: Text, part: Part, report: Report) -> None:
     width = len(groups) * len(results)
     table_rows = [r for r in rows(text.text, part.start, part.end) if len(r.cells) == width]
     if not table_rows:
-        report.warn("table-missing", f"part 四 has no row of {width} numbers; its figures are absent, not zero")
+        report.warn("table-missing", f"part 四 has no row of {width} numbers; its figures are absent, not zero", "appeals")
         return
     row = table_rows[0]
     where = source(text, row)
