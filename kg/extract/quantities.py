@@ -22,11 +22,12 @@ _MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Deci
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 # Words after a number that make it a date, a time, a duration or an anniversary.
-_NOT_AFTER = re.compile(r"^\s*(?:年|月|日|号|时|点|分|秒|周年|岁|%|％|世纪)")
+_NOT_AFTER = re.compile(r"^\s*(?:余|多)?\s*(?:年|月|日|号|时|点|分|秒|周年|岁|%|％|世纪)")
 _RANGE_AFTER = re.compile(r"^\s*(?:至|到|—|–|-|~|～)\s*\d+\s*年")
+_YEAR_AND = re.compile(r"^(?:19|20)\d\d$")  # 2012-03-31, 2018/2019: a date or a year span
 _ORDINAL_BEFORE = re.compile(r"(?:第|No\.?|NO\.?|〔|\[)\s*$")
 _WORD_BEFORE = set("通经不最附将接")
-_ORDINAL_BODY = re.compile(r"^(?:全国|人大|政协|中央|党代会|中全会|会议|一次|二次|三次|四次|五次)")
+_ORDINAL_BODY = re.compile(r"^(?:全国|人大|政协|中央|党代会|[一二三四五六七八九十]*中全会|[一二三四五六七八九十]中、|会议|一次|二次|三次|四次|五次)")
 
 
 @dataclass(frozen=True)
@@ -116,10 +117,12 @@ def _figure(text, m, units, prefixes, suffixes) -> Figure | None:
     before = text[max(0, number_start - 4) : number_start]
     after = text[m.end() : m.end() + 8]
     number_end = m.end("arabic") if m.group("arabic") else m.end("chinese") if m.group("chinese") else number_start
-    tail = text[number_end : number_end + 6]
+    tail = text[number_end : number_end + 12]
     if _ORDINAL_BEFORE.search(before) or (not m.group("unit") and not m.group("mult") and _NOT_AFTER.match(tail)):
         return None
-    if _RANGE_AFTER.match(tail) or (m.group("arabic") and re.search(r"\d\s*(?:至|到|-|—)\s*$", before)):
+    if _RANGE_AFTER.match(tail) or (m.group("arabic") and re.search(r"\d\s*(?:至|到|-|—|/)\s*$", before)):
+        return None
+    if _YEAR_AND.match(m.group("arabic") or "") and re.match(r"^\s*[-/]\s*\d", tail):
         return None
     if m.group("arabic") and not m.group("mult") and re.match(r"^\s*[.、]\D", tail):
         return None  # a numbered item "1."
