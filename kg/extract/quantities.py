@@ -27,7 +27,9 @@ _RANGE_AFTER = re.compile(r"^\s*(?:至|到|—|–|-|~|～)\s*\d+\s*年")
 _YEAR_AND = re.compile(r"^(?:19|20)\d\d$")  # 2012-03-31, 2018/2019: a date or a year span
 _ORDINAL_BEFORE = re.compile(r"(?:第|No\.?|NO\.?|〔|\[)\s*$")
 _WORD_BEFORE = set("通经不最附将接")
-_ORDINAL_BODY = re.compile(r"^(?:全国|人大|政协|中央|党代会|[一二三四五六七八九十]*中全会|[一二三四五六七八九十]中、|会议|一次|二次|三次|四次|五次)")
+_ORDINAL_BODY = re.compile(
+    r"^(?:全国|人大|政协|中央|党代会|[一二三四五六七八九十]*中全会|[一二三四五六七八九十]中、|会议|一次|二次|三次|四次|五次)"
+)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ from kg.model import Metric, Part, Report, Text
 from kg.reference import Concept, concept_iri, squash, vocabulary
 from kg.segment import numeral
 
-_NUMBER = re.compile(r"(?<![\d.])-?\d+(?:\.\d+)?(?!\d)(?!\s*[.、](?!\d))(?:\s*(?P<mult>[万亿]))?(?:\s*(?P<unit>[件个项条元]))?")
+_NUMBER = re.compile(
+    r"(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)(?!\s*[.、](?!\d))(?:\s*(?P<mult>[万亿]))?(?:\s*(?P<unit>[件个项条元]))?"
+)
 _CELL = re.compile(rf"^(?:{_NUMBER.pattern})$")
 _UNIT_HINT = re.compile(r"单位\W*(万元|元|件|个|项)")
 
@@ -112,7 +114,7 @@ def _tokens(line: str, offset: int):
 
 def _cell(match: re.Match[str]) -> Cell:
     stated = match.group(0)
-    number = Decimal(re.match(r"-?\d+(?:\.\d+)?", stated).group(0))
+    number = Decimal(re.match(r"-?[\d,]+(?:\.\d+)?", stated).group(0).replace(",", ""))  # 1,204 → 1204
     scaled = bool(match.group("mult"))
     if scaled:
         number *= _MULTIPLIERS[match.group("mult")]
