@@ -19,7 +19,7 @@ from kg.resources import data_dir
 
 DEFAULT_BASE = "https://w3id.org/cn-ogi/id/"
 APX = Namespace(f"{DEF}approximation/")
-MEDIA_TYPES = {"text": "text/plain", "markdown": "text/markdown"}
+MEDIA_TYPES = {"text": "text/plain", "markdown": "text/markdown", "html": "text/html", "pdf": "application/pdf"}
 IANA = "https://www.iana.org/assignments/media-types/"
 
 PREFIXES = {
@@ -50,6 +50,9 @@ PREFIXES = {
     "sdmx-concept": "http://purl.org/linked-data/sdmx/2009/concept#",
     "sdmx-dimension": "http://purl.org/linked-data/sdmx/2009/dimension#",
     "sdmx-measure": "http://purl.org/linked-data/sdmx/2009/measure#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "void": "http://rdfs.org/ns/void#",
+    "spdx": "http://spdx.org/rdf/terms#",
 }
 
 

@@ -1,5 +1,7 @@
-"""Stage 1, read: bytes → decoded text, with the encoding detected from the content.
+"""Stage 1, read: bytes → decoded text, with the format and encoding detected from the content.
 
+The format is told by the content's signature (``%PDF``, markup), then the suffix:
+PDF files are read by ``kg.read_pdf``, web pages by ``kg.read_html``, the rest here.
 Chinese reports come as UTF-8 (with or without BOM), GB18030/GBK/GB2312 or Big5.
 The file name says nothing reliable about the encoding, so every candidate that
 decodes without error is scored by how much of its text is common Chinese.
@@ -19,7 +21,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MARKDOWN = re.compile(r"^#{1,6}\s", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # Signatures of formats this version does not read, so the error can say so.
-_SIGNATURES = {b"%PDF": "a PDF file", b"PK\x03\x04": "a ZIP/Office file", b"\xd0\xcf\x11\xe0": "an old Office file"}
+_SIGNATURES = {b"PK\x03\x04": "a ZIP/Office file", b"\xd0\xcf\x11\xe0": "an old Office file"}
+_HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 
 
 def read(path: Path) -> Source:
@@ -32,10 +35,9 @@ def read(path: Path) -> Source:
         raise InputError("is a folder, not a file") from None
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror})") from None
-    text, encoding = decode(data)
+    text, encoding, fmt = _dispatch(data, path.suffix.lower())
     if not text.strip():
-        raise InputError("empty file")
-    fmt = "markdown" if path.suffix.lower() in {".md", ".markdown"} or _MARKDOWN.search(text) else "text"
+        raise InputError("empty file" if not data.strip() else f"holds no report text (read as {fmt})")
     return Source(
         path=str(path),
         name=path.name,
@@ -46,13 +48,27 @@ def read(path: Path) -> Source:
     )
 
 
+def _dispatch(data: bytes, suffix: str) -> tuple[str, str, str]:
+    """Text, encoding and format ("text", "markdown", "html", "pdf"), chosen by content signature first, suffix second."""
+    from kg.read_html import html_text, looks_like_html
+
+    if data[:1024].lstrip().startswith(b"%PDF") or (suffix == ".pdf" and b"%PDF" in data[:1024]):
+        from kg.read_pdf import pdf_text
+
+        return pdf_text(data), "binary", "pdf"
+    if looks_like_html(data) or (suffix in _HTML_SUFFIXES and b"<" in data[:4096]):
+        return *html_text(data, decode), "html"
+    text, encoding = decode(data)
+    return text, encoding, "markdown" if suffix in {".md", ".markdown"} or _MARKDOWN.search(text) else "text"
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode report bytes; returns the text and the encoding's name."""
     if not data.strip():
         raise InputError("empty file")
     for signature, what in _SIGNATURES.items():
         if data.startswith(signature):
-            raise InputError(f"is {what}, not a text report (this version reads .txt and .md)")
+            raise InputError(f"is {what}, not a report this version reads (.txt, .md, .html, .pdf)")
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
