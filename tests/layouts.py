@@ -7,6 +7,7 @@ test can check that the other layout gives the same figures, cell for cell.
 from __future__ import annotations
 
 import html
+import io
 import re
 
 _NUMBERS = re.compile(r"^[\d.]+(?:\s*万元|\s*万件)?$")
@@ -132,3 +133,185 @@ def html_page_in_script(markdown: str) -> bytes:
     script = f'<script type="text/javascript">\nvar content = "{body}";\n'
     script += 'document.getElementById("content").innerHTML = content;\n</script>'
     return _page(title, script, "utf-8").encode("utf-8")
+
+
+# ---------------------------------------------------------------- PDF files
+
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+_ROW = re.compile(r"^(?P<label>.*?)\s*(?P<numbers>(?:(?<![^\s])\d+(?:\.\d+)?(?:万元)?\s*)+)$")
+_REQUEST_ROWS = (
+    ("一、本年新收政府信息公开申请数量", None, None),
+    ("二、上年结转政府信息公开申请数量", None, None),
+    ("三、本年度办理结果", "（一）予以公开", None),
+    ("", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", None),
+    *(
+        ("", "（三）不予公开" if i == 1 else "", leaf)
+        for i, leaf in enumerate(
+            (
+                "1.属于国家秘密",
+                "2.其他法律行政法规禁止公开",
+                "3.危及“三安全一稳定”",
+                "4.保护第三方合法权益",
+                "5.属于三类内部事务信息",
+                "6.属于四类过程性信息",
+                "7.属于行政执法案卷",
+                "8.属于行政查询事项",
+            ),
+            start=1,
+        )
+    ),
+    ("", "（四）无法提供", "1.本机关不掌握相关政府信息"),
+    ("", "", "2.没有现成信息需要另行制作"),
+    ("", "", "3.补正后申请内容仍不明确"),
+    ("", "（五）不予处理", "1.信访举报投诉类申请"),
+    ("", "", "2.重复申请"),
+    ("", "", "3.要求提供公开出版物"),
+    ("", "", "4.无正当理由大量反复申请"),
+    ("", "", "5.要求行政机关确认或重新出具已获取信息"),
+    ("", "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("", "", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ("", "", "3.其他"),
+    ("", "（七）总计", None),
+    ("四、结转下年度继续办理", None, None),
+)
+
+
+def _pdf_parts(text: str) -> tuple[list[str], list[tuple[str, str]], list[list[str]]]:
+    """Title lines, (kind, text) blocks (paragraph, heading, table:NAME) and the table rows' numbers, in order."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    title, lines = lines[:2], lines[2:]
+    blocks: list[tuple[str, str]] = []
+    numbers: list[list[str]] = []
+    paragraph = ""
+    in_tables = False
+    for line in lines:
+        if line.startswith("二、主动公开"):
+            in_tables = True
+            blocks.append(("paragraph", paragraph))
+            paragraph = ""
+        if line.startswith("五、"):
+            in_tables = False
+        if in_tables:
+            match = _ROW.match(line)
+            if match:
+                numbers.append(match.group("numbers").split())
+            if re.match(r"^[二三四]、", line) and not match and line.endswith("情况"):
+                blocks.append(("heading", line))
+                blocks.append(("table", line[0]))
+            continue
+        if _HEADING.match(line) or paragraph.endswith("。"):
+            if paragraph:
+                blocks.append(("paragraph", paragraph))
+            paragraph = ""
+        if re.match(r"^[一二三四五六]、", line):
+            blocks.append(("heading", line))
+            continue
+        paragraph += line
+    if paragraph:
+        blocks.append(("paragraph", paragraph))
+    return title, blocks, numbers
+
+
+def pdf_report(text: str) -> bytes:
+    """The 2021-edition report text as a PDF: prose, ruled tables with merged cells and vertical headers,
+    a running page header and page numbers, tables that run over a page break."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=11, leading=18, firstLineIndent=22, wordWrap="CJK")
+    heading = ParagraphStyle("heading", parent=body, firstLineIndent=0, fontSize=12)
+    title_style = ParagraphStyle("title", parent=body, firstLineIndent=0, fontSize=16, leading=24, alignment=1)
+    cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=8, leading=10, wordWrap="CJK")
+    title, blocks, numbers = _pdf_parts(text)
+    rows = iter(numbers)
+
+    def grid(data, widths, spans=()):
+        table = Table(data, colWidths=[w * mm for w in widths], repeatRows=0)
+        style = [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("FONT", (0, 0), (-1, -1), "STSong-Light", 8),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ]
+        style += [("SPAN", a, b) for a, b in spans]
+        table.setStyle(TableStyle(style))
+        return table
+
+    def para(value: str):
+        return Paragraph(value, cell) if value else ""
+
+    def proactive():
+        out = []
+        blocks_ = (
+            ("第二十条第（一）项", ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "行政规范性文件"]),
+            ("第二十条第（五）项", ["信息内容", "本年处理决定数量"], ["行政许可"]),
+            ("第二十条第（六）项", ["信息内容", "本年处理决定数量"], ["行政处罚", "行政强制"]),
+            ("第二十条第（八）项", ["信息内容", "本年收费金额（单位：万元）"], ["行政事业性收费"]),
+        )
+        for head, columns, labels in blocks_:
+            data = [[head] + [""] * (len(columns) - 1), [para(c) for c in columns]]
+            data += [[para(label)] + next(rows) for label in labels]
+            out.append(grid(data, [18] + [36] * (len(columns) - 1), [((0, 0), (-1, 0))]))
+            out.append(Spacer(1, 4 * mm))
+        return out
+
+    def requests():
+        applicants = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+        data = [
+            [para("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"), "", "", "申请人情况"] + [""] * 6,
+            ["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+            ["", "", "", "", *[para(a) for a in applicants], ""],
+        ]
+        spans = [((0, 0), (2, 2)), ((3, 0), (9, 0)), ((3, 1), (3, 2)), ((4, 1), (8, 1)), ((9, 1), (9, 2))]
+        start = len(data)
+        for i, (stage, group, leaf) in enumerate(_REQUEST_ROWS):
+            r = start + i
+            data.append([para(stage), para(group), para(leaf or "")] + next(rows))
+            if stage and group is None:
+                spans.append(((0, r), (2, r)))
+            elif leaf is None:
+                spans.append(((1, r), (2, r)))
+        handled = [start + i for i, row in enumerate(_REQUEST_ROWS) if row[1] or row[2]]
+        spans.append(((0, handled[0]), (0, handled[-1])))
+        groups = [start + i for i, row in enumerate(_REQUEST_ROWS) if row[1] and row[2]] + [handled[-1]]
+        for a, b in zip(groups, groups[1:], strict=False):
+            spans.append(((1, a), (1, b - 1)))
+        return [grid(data, [14, 18, 40] + [13] * 7, spans)]
+
+    def appeals():
+        vertical = ["\n".join(w) for w in ("结果维持", "结果纠正", "其他结果", "尚未审结")] + ["总计"]
+        data = [
+            ["行政复议"] + [""] * 4 + ["行政诉讼"] + [""] * 9,
+            vertical + ["未经复议直接起诉"] + [""] * 4 + ["复议后起诉"] + [""] * 4,
+            [""] * 5 + vertical + vertical,
+            next(rows),
+        ]
+        spans = [((0, 0), (4, 0)), ((5, 0), (14, 0)), ((5, 1), (9, 1)), ((10, 1), (14, 1))]
+        spans += [((c, 1), (c, 2)) for c in range(5)]
+        return [grid(data, [11] * 15, spans)]
+
+    story = [Paragraph("<br/>".join(title), title_style), Spacer(1, 6 * mm)]
+    for kind, value in blocks:
+        if kind == "heading":
+            story.append(Paragraph(value, heading))
+        elif kind == "paragraph":
+            story.append(Paragraph(value, body))
+        else:
+            story += {"二": proactive, "三": requests, "四": appeals}[value]()
+
+    def furniture(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("STSong-Light", 9)
+        canvas.drawCentredString(A4[0] / 2, A4[1] - 12 * mm, "政府信息公开专栏")
+        canvas.drawCentredString(A4[0] / 2, 10 * mm, f"— {doc.page} —")
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, topMargin=22 * mm, bottomMargin=20 * mm, title="", author="", subject="")
+    doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
+    return out.getvalue()
