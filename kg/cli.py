@@ -260,3 +260,189 @@ class _Stats:
             f"{self.metrics} metrics, {self.warnings} warnings, {self.not_understood} figures not understood, "
             f"{self.rejected} inputs rejected; {shacl}."
         )
+
+
+@app.command()
+def query(
+    question: Annotated[
+        str | None,
+        typer.Argument(
+            help="A saved question's name (see --list), a .rq file, or the text of a SPARQL query.", show_default=False
+        ),
+    ] = None,
+    list_: Annotated[bool, typer.Option("--list", "-l", help="List the saved questions with their titles.")] = False,
+    graph: Annotated[
+        list[Path] | None,
+        typer.Option("--graph", "-g", help="Query these graph files (.ttl, .nt, .nq, .trig, .rdf, .jsonld) or report files "
+                     "instead of the bundled corpus. Repeat for several."),
+    ] = None,
+    endpoint: Annotated[str | None, typer.Option(help="Send the query to this SPARQL endpoint URL instead.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json (SPARQL JSON results).")] = "table",
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for a remote endpoint.")] = 60.0,
+) -> None:
+    """Ask a question of the graph: a saved question, a .rq file or a SPARQL query.
+
+    With no --graph or --endpoint it asks the bundled corpus (built once into a cached store).
+
+    [bold]Examples[/bold]
+
+      kg query --list                                   [dim]# the saved questions[/dim]
+
+      kg query press-conferences                        [dim]# one of them, as a table[/dim]
+
+      kg query fees --graph reports.ttl -f csv          [dim]# on a graph you built[/dim]
+
+      kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --endpoint http://127.0.0.1:8000/sparql
+    """
+    from kg.query import catalogue, resolve, run_local, run_remote, table
+    from kg.workers import QueryError
+
+    if list_:
+        for q in catalogue():
+            typer.echo(f"{q.name:28} {q.title}")
+        return
+    if question is None:
+        _say("error: give a saved question, a .rq file or a query; `kg query --list` shows the saved questions")
+        raise typer.Exit(2)
+    if fmt not in ("table", "csv", "json"):
+        _say(f"error: unknown format {fmt!r}; choose table, csv or json")
+        raise typer.Exit(2)
+    try:
+        _, text = resolve(question)
+    except LookupError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(2) from None
+    try:
+        if endpoint:
+            answer = run_remote(text, endpoint, fmt, timeout)
+        else:
+            answer = run_local(text, _query_store(graph), fmt)
+    except QueryError as exc:
+        _say(f"error: {exc.message}")
+        raise typer.Exit(1) from None
+    if fmt == "table" and answer.lstrip().startswith(b"{"):
+        typer.echo(table(answer))
+    else:
+        sys.stdout.buffer.write(answer if answer.endswith(b"\n") else answer + b"\n")
+
+
+def _query_store(graph: list[Path] | None):
+    """An open store: the given files loaded in memory, or the bundled corpus's cached store."""
+    import pyoxigraph
+
+    from kg.store import bundled_store, load
+
+    if not graph:
+        return pyoxigraph.Store.read_only(str(bundled_store(_say)))
+    missing = [str(p) for p in graph if not p.is_file()]
+    if missing:
+        _say(f"error: {', '.join(missing)}: no such file")
+        raise typer.Exit(2)
+    store, loaded = load(graph)
+    for error in loaded.errors:
+        _say(f"error: {error}")
+    if loaded.errors and not loaded.triples:
+        raise typer.Exit(1)
+    return store
+
+
+@app.command()
+def serve(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Graph files (.ttl, .nt, .nq, .trig, .rdf, .jsonld) and report files or folders to serve. "
+            "None: the bundled corpus (built once into a cached store).",
+            show_default=False,
+        ),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on. The default answers this machine only.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port; 0 picks a free one.", min=0, max=65535)] = 8000,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped (503).", min=0.01)] = 10.0,
+    max_rows: Annotated[int, typer.Option(help="Rows (or triples) an answer may have (413 beyond).", min=1)] = 10_000,
+    workers: Annotated[int, typer.Option(help="Query worker processes (queries answered at once).", min=1)] = 2,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Processes parsing report files; 0 means one per CPU.", min=0)] = 1,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not log each request.")] = False,
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page.
+
+    [bold]/sparql[/bold] speaks the SPARQL 1.1 Protocol (GET, form POST, application/sparql-query POST),
+    with JSON, XML, CSV and TSV results and Turtle, N-Triples, JSON-LD and RDF/XML graphs; without a
+    query it returns the service description. [bold]/[/bold] is a query page with the saved questions,
+    a table, a chart of yearly series and downloads.
+
+    Safe to expose: updates, SERVICE and LOAD are refused; each query has a time limit and a result
+    limit; it listens on 127.0.0.1 unless --host says otherwise.
+
+    [bold]Examples[/bold]
+
+      kg serve                                  [dim]# the bundled corpus on http://127.0.0.1:8000/[/dim]
+
+      kg serve reports.ttl --port 3030          [dim]# a graph you built[/dim]
+
+      kg serve my-reports/ --timeout 30 --max-rows 100000
+    """
+    import shutil
+    import signal
+    import tempfile
+
+    from kg.query import catalogue
+    from kg.rdf import PREFIXES
+    from kg.serve import Endpoint, make_server
+    from kg.store import bundled_store, default_size, graph_sizes, load
+    from kg.workers import Pool
+
+    scratch = None
+    if inputs:
+        paths, errors = expand(inputs)
+        for error in errors:
+            _say(f"error: {error}")
+        scratch = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+        store, loaded = load(paths, scratch / "store", jobs=(os.cpu_count() or 1) if jobs == 0 else jobs)
+        for error in loaded.errors:
+            _say(f"error: {error}")
+        store.flush()
+        del store
+        if not loaded.triples:
+            shutil.rmtree(scratch, ignore_errors=True)
+            _say("error: nothing to serve: no input could be loaded")
+            raise typer.Exit(EXIT_NOTHING_BUILT)
+        store_dir = scratch / "store"
+    else:
+        store_dir = bundled_store(_say)
+    import pyoxigraph
+
+    reader = pyoxigraph.Store.read_only(str(store_dir))
+    graphs, triples = graph_sizes(reader), default_size(reader)
+    del reader
+    pool = Pool(store_dir, workers, timeout, prefixes=PREFIXES)
+    try:
+        server = make_server(Endpoint(pool, graphs, triples, max_rows, catalogue(), quiet), host, port)
+    except OSError as exc:
+        pool.close()
+        _say(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_NOTHING_BUILT) from None
+    bound_host, bound_port = server.server_address[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        _say(f"warning: listening on {host}, reachable from other machines (read-only, with limits)")
+    if not pool.isolated:
+        _say("note: query workers could not be cut off from the network; SERVICE and LOAD are still refused")
+    _say(
+        f"Serving {triples} triples in {len(graphs)} graphs. SPARQL endpoint: http://{shown}:{bound_port}/sparql ; "
+        f"query page: http://{shown}:{bound_port}/ (limits: {timeout:g} s, {max_rows:,} rows; Ctrl-C stops)"
+    )
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        pool.close()
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
