@@ -28,6 +28,7 @@ _ITEM_START = re.compile(
 _PUNCT = re.compile(r"[。，,；;：:！？!?]")
 _CELL_GAP = re.compile(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]")
 _TERMINAL = set("。！？!?；;：:")
+_LONE_CELL = re.compile(r"^(?:-?[\d.,]+\s*[万亿]?[件个项条元]?|[/／—-]+|\|+)$")  # a table cell on a line of its own
 _WRAP_MIN = 20  # a wrapped line is at least this long; shorter lines are headings or table labels
 
 
@@ -132,7 +133,9 @@ def _drop_furniture(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 def _joins(previous: str, line: str) -> bool:
     """Is ``line`` the continuation of ``previous``, broken by a PDF or page wrap?"""
-    if "\t" in previous or "\t" in line or len(previous) < _WRAP_MIN:
+    if "\t" in previous or "\t" in line or len(previous) < _WRAP_MIN or _LONE_CELL.match(line):
+        return False
+    if "|" in previous or "|" in line:  # a table flattened with pipes
         return False
     if previous[-1] in _TERMINAL or _ITEM_START.match(line):
         return False

@@ -45,6 +45,8 @@ def segment(text: Text) -> Segments:
             continue
         number = numeral(match.group(1))
         if parts and number <= parts[-1][0]:
+            if number == parts[-1][0] and parts[-1][2] is None and (role := _role(match.group(2))):
+                parts[-1] = (number, match.group(2).strip(), role, start)  # the first was a table row on its own line
             continue
         if not parts and number != 1 and _role(match.group(2)) is None:
             continue

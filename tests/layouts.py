@@ -315,3 +315,64 @@ def pdf_report(text: str) -> bytes:
     doc = SimpleDocTemplate(out, pagesize=A4, topMargin=22 * mm, bottomMargin=20 * mm, title="", author="", subject="")
     doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- flattened text
+
+_SPLIT_WORDS = {"本年新制作数量": "本年新 制作数量", "社会公益组织": "社会公益 组织", "法律服务机构": "法律服务 机构"}
+
+
+def _table_blocks(markdown: str) -> list[tuple[bool, list[str]]]:
+    """(is table, lines) blocks of a Markdown report with tab-separated tables."""
+    blocks: list[tuple[bool, list[str]]] = []
+    for line in markdown.splitlines():
+        tabbed = "\t" in line
+        if blocks and blocks[-1][0] == tabbed:
+            blocks[-1][1].append(line)
+        else:
+            blocks.append((tabbed, [line]))
+    return blocks
+
+
+def pipe_text(markdown: str) -> str:
+    """Tables as crawlers flatten them: ``| a | b |`` rows, header words split by spaces."""
+    out = []
+    for tabbed, lines in _table_blocks(markdown):
+        for line in lines:
+            if not tabbed:
+                out.append(line)
+                continue
+            cells = [_SPLIT_WORDS.get(c.strip(), c.strip()) for c in line.rstrip("\t").split("\t")]
+            out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
+def cell_per_line_text(markdown: str) -> str:
+    """Tables flattened one cell a line, merged cells left as filler pipes."""
+    out = []
+    for tabbed, lines in _table_blocks(markdown):
+        for line in lines:
+            if not tabbed:
+                out.append(line)
+                continue
+            out.extend(c.strip() or "|" for c in line.rstrip("\t").split("\t"))
+    return "\n".join(out) + "\n"
+
+
+def run_together_text(markdown: str) -> str:
+    """Tables whose integer cells lost their separators: ``本年新收政府信息公开申请数量130000013``.
+
+    Rows holding a unit or a decimal keep their cells apart by spaces, as copy-paste does with them.
+    """
+    out = []
+    for tabbed, lines in _table_blocks(markdown):
+        for line in lines:
+            cells = [c.strip() for c in line.rstrip("\t").split("\t") if c.strip()]
+            numbers = [c for c in cells if _NUMBERS.match(c)]
+            if not tabbed or not numbers:
+                out.append(line.replace("\t", " ") if tabbed else line)
+                continue
+            label = "".join(c for c in cells if c not in numbers)
+            joiner = "" if all(n.isdigit() for n in numbers) else " "
+            out.append(label + joiner.join(numbers))
+    return "\n".join(out) + "\n"

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kg.extract import flattened
 from kg.extract.quantities import _MULTIPLIERS, plain
-from kg.model import Metric, Part, Report, Text
+from kg.model import Diagnostic, Metric, Part, Report, Text
 from kg.reference import Concept, concept_iri, squash, vocabulary
 from kg.segment import numeral
 
@@ -25,6 +26,9 @@ _NUMBER = re.compile(
 )
 _CELL = re.compile(rf"^(?:{_NUMBER.pattern})$")
 _UNIT_HINT = re.compile(r"单位\W*(万元|元|件|个|项)")
+_SEPARATOR = re.compile(r"[\t|]")  # tabs, and the pipes of tables flattened by crawlers
+_NOT_APPLICABLE = {"/", "／", "\\", "—", "——", "-", "－", "–"}  # a cell that holds no figure (not zero)
+_TRAILING_NA = re.compile(r"(?:\s+(?:[/／\\]|—{1,2}|[-－–]))+\s*$|^\s*(?:(?:[/／\\]|—{1,2}|[-－–])\s*)+$")
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Row:
     cells: list[Cell | None]  # None: a blank cell
     start: int  # offset of the row's first label character (or first cell)
     end: int  # offset just after its last cell
+    separated: bool = False  # its cells were separated by tabs or pipes (not only by spaces)
 
 
 def rows(text: str, start: int, end: int) -> list[Row]:
@@ -51,6 +56,7 @@ def rows(text: str, start: int, end: int) -> list[Row]:
     pos = start
     for line in text[start:end].split("\n"):
         line_start, pos = pos, pos + len(line) + 1
+        separated = bool(_SEPARATOR.search(line))
         for kind, piece, at, until in _tokens(line, line_start):
             if current is None or (kind == "text" and current.cells):
                 if current is not None:
@@ -63,6 +69,7 @@ def rows(text: str, start: int, end: int) -> list[Row]:
             else:
                 current.cells.append(piece)
                 current.end = until
+                current.separated |= separated
     if current is not None and current.cells:
         found.append(current)
     return found
@@ -78,21 +85,25 @@ def source(text: Text, row: Row, cue_at: int | None = None) -> str:
 
 
 def _tokens(line: str, offset: int):
-    """("text", str, start, end) and ("cell", Cell | None, start, end) tokens of one line."""
-    if "\t" in line:
-        pieces = line.split("\t")
+    """("text", str, start, end) and ("cell", Cell | None, start, end) tokens of one line.
+
+    A cell holding only a not-applicable mark (/, —) is a blank cell wherever it stands; an
+    empty cell is a blank cell between two cells (before the first it is a merged label's slot).
+    """
+    if _SEPARATOR.search(line):
+        pieces = _SEPARATOR.split(line)
         at = offset
         cells_seen = False
         pending_blanks = 0
         for piece in pieces:
             stripped = piece.strip()
             match = _CELL.match(stripped)
-            if match:
+            if match or stripped in _NOT_APPLICABLE:
                 for _ in range(pending_blanks if cells_seen else 0):
                     yield "cell", None, at, at
                 pending_blanks = 0
                 cells_seen = True
-                yield "cell", _cell(match), at, at + len(piece)
+                yield "cell", _cell(match) if match else None, at, at + len(piece)
             elif stripped:
                 pending_blanks = 0
                 cells_seen = False
@@ -104,12 +115,23 @@ def _tokens(line: str, offset: int):
         return
     pos = 0
     for match in _NUMBER.finditer(line):
-        if line[pos : match.start()].strip():
-            yield "text", line[pos : match.start()], offset + pos, offset + match.start()
+        yield from _gap(line, pos, match.start(), offset)
         yield "cell", _cell(match), offset + match.start(), offset + match.end()
         pos = match.end()
-    if line[pos:].strip():
-        yield "text", line[pos:], offset + pos, offset + len(line)
+    yield from _gap(line, pos, len(line), offset)
+
+
+def _gap(line: str, start: int, end: int, offset: int):
+    """The text between two numbers of a space-separated line; trailing not-applicable marks are blank cells."""
+    gap = line[start:end]
+    if not gap.strip():
+        return
+    marks = _TRAILING_NA.search(gap)
+    text_end = start + (marks.start() if marks else len(gap))
+    if line[start:text_end].strip():
+        yield "text", line[start:text_end], offset + start, offset + text_end
+    for _mark in (marks.group(0).split() if marks else ()):
+        yield "cell", None, offset + text_end, offset + end
 
 
 def _cell(match: re.Match[str]) -> Cell:
@@ -206,7 +228,13 @@ def _proactive(text: Text, part: Part, report: Report) -> None:
                 "row-not-understood", f"part 二 row {where!r} has {len(row.cells)} numbers for {len(columns)} columns; left out"
             )
             continue
-        for (column, hint), cell in zip(columns, row.cells, strict=False):
+        cells = row.cells
+        if len(cells) < len(columns) and not row.separated and _run(row) and sum(len(c.stated) for c in cells) > len(cells):
+            decoded = _decode(report, {0: (row, where)}, len(columns), None)  # no arithmetic: only a forced cut
+            if not decoded:
+                continue
+            cells = [_int_cell(v) for v in decoded[0][0]]
+        for (column, hint), cell in zip(columns, cells, strict=False):
             if cell is not None:
                 _metric(report, column, cell, [matter.iri], "proactive", where, hint)
 
@@ -221,6 +249,8 @@ def _requests(text: Text, part: Part, report: Report) -> None:
     found: set[str] = set()
     stage: Concept | None = None
     group: Concept | None = None
+    runs: dict[str, tuple[Row, Concept, Concept | None, str]] = {}  # rows whose cells ran together, by row key
+    stated: dict[str, tuple[int, ...]] = {}  # rows read with their separators, for the column rules
     for row in rows(text.text, part.start, part.end):
         pos, leaf, deciding = 0, None, None
         while hit := _find(row.label, stages + groups + (_cues(vocab.children(group.iri)) if group else []), pos):
@@ -241,10 +271,16 @@ def _requests(text: Text, part: Part, report: Report) -> None:
         if stage is handled and outcome is None:
             report.warn("row-not-understood", f"applications table row has no outcome label, left out: {where!r}")
             continue
+        key = outcome.iri if outcome else stage.iri
         if len(row.cells) == len(with_subtotal):
             cols = with_subtotal
         elif len(row.cells) == len(columns):
             cols = columns
+            if all(c is not None and c.stated.isdigit() for c in row.cells):
+                stated[key] = tuple(int(c.stated) for c in row.cells)
+        elif len(row.cells) < len(columns) and _run(row):
+            runs[key] = (row, stage, outcome, where)
+            continue
         else:
             report.warn(
                 "row-not-understood",
@@ -256,7 +292,57 @@ def _requests(text: Text, part: Part, report: Report) -> None:
             if cell is not None:
                 dims = [column.iri] + ([outcome.iri] if outcome else [])
                 _metric(report, stage, cell, dims, "requests", where)
+    decoded = _decode(report, runs, len(columns), flattened.total_is_sum, stated, _request_rules(set(stated) | set(runs)))
+    for key, (values, (_, stage_, outcome_, where)) in decoded.items():
+        found.add(key)
+        for column, value in zip(columns, values, strict=True):
+            _metric(report, stage_, _int_cell(value), [column.iri] + ([outcome_.iri] if outcome_ else []), "requests", where)
     _missing_rows(report, found)
+
+
+def _run(row: Row) -> bool:
+    """Could this row's cells be integers run together?"""
+    return all(c is not None for c in row.cells) and flattened.is_run([c.stated for c in row.cells])
+
+
+def _int_cell(value: int) -> Cell:
+    return Cell(Decimal(value), str(value), None, False)
+
+
+def _decode(report: Report, runs: dict, width: int, row_rule, stated=None, column_rules=()) -> dict:
+    """Decode run-together rows (``key -> (row, ..., where)``); warn about each one left undecoded."""
+    if not runs:
+        return {}
+    digits = {key: [c.stated for c in entry[0].cells] for key, entry in runs.items()}
+    values = flattened.decode(digits, width, row_rule, stated, column_rules)
+    decoded = {}
+    for key, entry in runs.items():
+        where = entry[-1]
+        if values[key] is None:
+            report.warn(
+                "row-undecoded",
+                f"table row {where!r} runs {width} cells together and no single way of cutting "
+                f"{' '.join(digits[key])} fits the form's arithmetic; left out undecoded",
+            )
+        else:
+            report.diagnostics.append(
+                Diagnostic("note", "row-decoded", f"table row {where!r} ran its cells together; read as {values[key]}")
+            )
+            decoded[key] = (values[key], entry)
+    return decoded
+
+
+def _request_rules(keys: set[str]) -> list[flattened.ColumnRule]:
+    """The applications table's column rules: 一 + 二 = （七）总计 + 四; （七）总计 = the sum of the outcome rows."""
+    vocab = vocabulary()
+    ind = lambda local: concept_iri("indicator", local)  # noqa: E731
+    total = concept_iri("outcome", "total")
+    rules = [((ind("applications-received"), ind("applications-carried-over")), (total, ind("applications-carried-forward")))]
+    outcomes = {c.iri for c in vocab.scheme("outcome")} & keys
+    leaves = tuple(sorted(o for o in outcomes - {total} if not any(c.iri in keys for c in vocab.children(o))))
+    if leaves:
+        rules.append((leaves, (total,)))
+    return rules
 
 
 def _missing_rows(report: Report, found: set[str]) -> None:
@@ -292,7 +378,13 @@ def _appeals(text: Text, part: Part, report: Report) -> None:
     groups = [(recon, None)] + [(litigation, route) for route in vocab.scheme("route")]
     results = vocab.scheme("result")
     width = len(groups) * len(results)
-    table_rows = [r for r in rows(text.text, part.start, part.end) if len(r.cells) == width]
+    all_rows = rows(text.text, part.start, part.end)
+    table_rows = [r for r in all_rows if len(r.cells) == width]
+    if not table_rows:  # its numbers may have run together
+        runs = {i: (r, source(text, r)) for i, r in enumerate(all_rows) if len(r.cells) < width and _run(r)}
+        for values, (row, _where) in _decode(report, runs, width, flattened.groups_sum(len(results))).values():
+            table_rows.append(Row(row.label, row.offsets, [_int_cell(v) for v in values], row.start, row.end))
+            break
     if not table_rows:
         report.warn("table-missing", f"part 四 has no row of {width} numbers; its figures are absent, not zero", "appeals")
         return
