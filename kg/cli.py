@@ -89,10 +89,20 @@ def build(
     ] = None,
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="Output file. Its suffix picks the format: .ttl (Turtle) or .nt (N-Triples)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output file. Its suffix picks the format: .ttl (Turtle), .nt (N-Triples), .nq (N-Quads), "
+            ".trig (TriG) or .jsonld (JSON-LD); the quad formats give each report its own named graph.",
+        ),
     ] = Path("reports.ttl"),
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help="Output format, overriding the suffix: turtle or ntriples.")
+        str | None,
+        typer.Option("--format", "-f", help="Output format, overriding the suffix: turtle, ntriples, nquads, trig or json-ld."),
+    ] = None,
+    catalog: Annotated[
+        Path | None,
+        typer.Option(help="Also write the dataset description (DCAT, VoID, the output's size and SHA-256) to this Turtle file."),
     ] = None,
     base: Annotated[
         str, typer.Option(help="Base IRI for the data (reports, agencies, figures).")
@@ -128,6 +138,7 @@ def build(
     from kg.pipeline import run
     from kg.rdf import report_graph
     from kg.resources import bundled_corpus
+    from kg.catalog import Ledger, write_catalog
     from kg.write import Writer, format_for
 
     if inputs:
@@ -150,10 +161,11 @@ def build(
     seen: dict[tuple[str, int], str] = {}
     agencies: set[URIRef] = set()
     writer = Writer(out, out_format)
+    ledger = Ledger(base)
     try:
         from kg.rdf import reference_graph
 
-        writer.write(reference_graph())
+        ledger.write_reference(writer, reference_graph())
         workers = (os.cpu_count() or 1) if jobs == 0 else jobs
         for done, (path, result) in enumerate(run(paths, workers), start=1):
             _progress(done, len(paths))
@@ -171,10 +183,10 @@ def build(
             graph = report_graph(result, base)
             agency = URIRef(f"{base}agency/{result.agency.key}")
             if agency in agencies:  # written with an earlier report: write its triples once
-                writer.write(_without_subject(graph, agency))
+                ledger.write_report(writer, _without_subject(graph, agency))
             else:
                 agencies.add(agency)
-                writer.write(graph)
+                ledger.write_report(writer, graph)
             stats.add(result)
             for d in result.diagnostics:
                 if d.level == "warning" or verbose:
@@ -192,10 +204,19 @@ def build(
             writer.abort()
             _say(f"error: none of the {len(paths)} inputs could be read as a report; nothing written")
             raise typer.Exit(EXIT_NOTHING_BUILT)
+        described = ledger.finish(writer)
+        if validate:
+            from kg.validate import validate as check
+
+            for finding in check(described):
+                stats.findings[finding.severity] = stats.findings.get(finding.severity, 0) + 1
+                _say(f"shacl {finding.severity.lower()}: dataset description: {finding.focus}: {finding.message}")
         writer.commit()
     except BaseException:
         writer.abort()
         raise
+    if catalog:
+        write_catalog(catalog, ledger, writer)
     if diagnostics:
         diagnostics.write_text("".join(line + "\n" for line in diag_lines), encoding="utf-8")
     _say(stats.summary(out, out_format, writer.triples, validate))

@@ -5,25 +5,41 @@ only when complete, so a failed build never leaves half a file. Each report's
 triples are written as soon as the report is parsed; nothing holds the whole
 corpus. Subjects, predicates and objects are sorted, so the same inputs give
 byte-identical output.
+
+Triple formats (Turtle, N-Triples) put everything in the default graph. Quad
+formats (N-Quads, TriG, JSON-LD) give each graph written its own name: one per
+report, one for the reference data, one for the dataset description. JSON-LD is
+one top-level object whose ``@graph`` array holds one named-graph object per
+graph, written as it comes, under the context shipped in ``ontology/context.jsonld``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import IO
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
 from rdflib.plugins.serializers.nt import _nt_row
 
 from kg.rdf import PREFIXES
+from kg.resources import data_dir
 
-FORMATS = {".ttl": "turtle", ".nt": "ntriples"}
-MEDIA_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples"}
+FORMATS = {".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld"}
+MEDIA_TYPES = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "nquads": "application/n-quads",
+    "trig": "application/trig",
+    "json-ld": "application/ld+json",
+}
+QUAD_FORMATS = frozenset({"nquads", "trig", "json-ld"})
 
 
 def format_for(path: Path, name: str | None = None) -> str:
@@ -34,31 +50,66 @@ def format_for(path: Path, name: str | None = None) -> str:
     try:
         return FORMATS[path.suffix.lower()]
     except KeyError:
-        raise ValueError(f"cannot tell the format from {path.name!r}; use a .ttl or .nt name, or --format") from None
+        suffixes = ", ".join(FORMATS)
+        raise ValueError(f"cannot tell the format from {path.name!r}; use a name ending in {suffixes}, or --format") from None
 
 
 class Writer:
-    """Writes graphs one after the other into ``path`` in ``fmt``; ``commit`` publishes the file."""
+    """Writes graphs one after the other into ``path`` in ``fmt``; ``commit`` publishes the file.
+
+    ``name`` gives a graph its name in quad formats; triple formats ignore it.
+    """
 
     def __init__(self, path: Path, fmt: str) -> None:
         self.path, self.fmt = path, fmt
+        self.quads = fmt in QUAD_FORMATS
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, self._tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         self._out: IO[str] = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
         self.triples = 0
-        if fmt == "turtle":
-            for prefix, namespace in PREFIXES.items():
-                self._out.write(f"@prefix {prefix}: <{namespace}> .\n")
+        self._empty = True  # nothing written into the JSON-LD @graph array yet
+        if fmt in ("turtle", "trig"):
+            self._out.writelines(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items())
+        elif fmt == "json-ld":
+            self._out.write('{"@context": ' + json.dumps(jsonld_context(), ensure_ascii=False, indent=1) + ',\n"@graph": [\n')
 
-    def write(self, graph: Graph) -> None:
-        self.triples += len(graph)
-        if self.fmt == "ntriples":
-            self._out.writelines(sorted(_nt_row(t) for t in graph))
-        else:
-            self._out.write(turtle(graph))
+    def render(self, graph: Graph, name: URIRef | None = None) -> str:
+        """The text ``write`` would append for this graph."""
+        name = name if self.quads else None
+        if self.fmt in ("ntriples", "nquads"):
+            rows = (_nt_row(t) for t in graph)
+            if name is not None:
+                context = f" {name.n3()} .\n"
+                rows = (row[:-3] + context for row in rows)
+            return "".join(sorted(rows))
+        if self.fmt == "json-ld":
+            return ("" if self._empty else ",\n") + jsonld(graph, name)
+        body = turtle(graph)
+        return body if self.fmt == "turtle" else f"\n{name.n3() if name is not None else ''} {{{body}}}\n"
+
+    def write(self, graph: Graph, name: URIRef | None = None) -> None:
+        self.write_text(self.render(graph, name), len(graph))
+
+    def write_text(self, text: str, triples: int) -> None:
+        """Append text made by ``render``, holding ``triples`` statements."""
+        self._out.write(text)
+        self.triples += triples
+        self._empty = self._empty and not text
+
+    def size_with(self, text: str) -> int:
+        """Bytes the finished file will have if ``text`` is the last thing written."""
+        self._out.flush()
+        return self._out.buffer.tell() + len(text.encode("utf-8")) + len(self._tail().encode("utf-8"))
+
+    def _tail(self) -> str:
+        return "\n]}\n" if self.fmt == "json-ld" else ""
 
     def commit(self) -> None:
+        self._out.write(self._tail())
         self._out.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self._tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's owner-only mode
         os.replace(self._tmp, self.path)
 
     def abort(self) -> None:
@@ -95,6 +146,57 @@ def _predicate(p: URIRef, nsm) -> str:
 
 def _type_first(p: str) -> tuple[int, str]:
     return (0 if p == "a" else 1, p)
+
+
+@cache
+def jsonld_context() -> dict[str, str]:
+    """The prefixes of the published JSON-LD context (``ontology/context.jsonld``)."""
+    return json.loads((data_dir("ontology") / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+
+
+@cache
+def _namespaces() -> tuple[tuple[str, str], ...]:
+    """(namespace, prefix), longest namespace first, for compact IRIs."""
+    return tuple(sorted(((ns, p) for p, ns in jsonld_context().items()), key=lambda x: (-len(x[0]), x[0])))
+
+
+def _compact(iri: str) -> str:
+    for namespace, prefix in _namespaces():
+        if iri.startswith(namespace) and len(iri) > len(namespace) and not iri[len(namespace) :].startswith("//"):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+def _jsonld_term(term) -> object:
+    if isinstance(term, Literal):
+        if term.language:
+            return {"@value": str(term), "@language": term.language}
+        if term.datatype is not None and term.datatype != XSD.string:
+            return {"@value": str(term), "@type": _compact(str(term.datatype))}
+        return str(term)
+    if isinstance(term, BNode):
+        return {"@id": f"_:{term}"}
+    return {"@id": _compact(str(term))}
+
+
+def jsonld(graph: Graph, name: URIRef | None = None) -> str:
+    """One JSON-LD named-graph object (or, without ``name``, the bare node objects), sorted, one node a line."""
+    nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in graph:
+        nodes[s.n3()][p.n3()].append(o)
+    lines = []
+    for subject in sorted(nodes):
+        predicates = nodes[subject]
+        node: dict[str, object] = {"@id": subject[1:-1] if subject.startswith("<") else subject}
+        node["@id"] = _compact(str(node["@id"]))
+        if RDF.type.n3() in predicates:
+            node["@type"] = [_compact(str(o)) for o in sorted(predicates.pop(RDF.type.n3()), key=lambda o: o.n3())]
+        for p in sorted(predicates, key=lambda p: _compact(p[1:-1])):
+            node[_compact(p[1:-1])] = [_jsonld_term(o) for o in sorted(predicates[p], key=lambda o: o.n3())]
+        lines.append(json.dumps(node, ensure_ascii=False))
+    if name is None:
+        return ",\n".join(lines)
+    return '{"@id": ' + json.dumps(_compact(str(name))) + ', "@graph": [\n' + ",\n".join(lines) + "\n]}"
 
 
 def write_all(path: Path, fmt: str, graphs: Iterable[Graph]) -> int:
