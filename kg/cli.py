@@ -28,7 +28,8 @@ app = typer.Typer(
     add_completion=False,
 )
 
-SUFFIXES = {".txt", ".md", ".markdown"}
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
+_FILE_LINES = 100  # more reports than this: the per-file lines only with --verbose
 EXIT_NOTHING_BUILT = 1
 EXIT_SOME_REJECTED = 3
 EXIT_INVALID = 4
@@ -60,7 +61,7 @@ def expand(inputs: list[str]) -> tuple[list[Path], list[str]]:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES and not _page_asset(p))
             if not files:
                 errors.append(f"{item}: folder holds no report files ({', '.join(sorted(SUFFIXES))})")
             found.extend(files)
@@ -75,6 +76,17 @@ def expand(inputs: list[str]) -> tuple[list[Path], list[str]]:
             errors.append(f"{item}: no such file or folder")
     unique = list(dict.fromkeys(p.resolve() for p in found))
     return unique, errors
+
+
+def _page_asset(path: Path) -> bool:
+    """A file saved with a web page (in ``page_files/`` beside ``page.html``), not a report of its own."""
+    for folder in path.parents:
+        for end in ("_files", ".files", "_file"):
+            if folder.name.endswith(end) and any(
+                (folder.parent / (folder.name[: -len(end)] + s)).is_file() for s in (".html", ".htm")
+            ):
+                return True
+    return False
 
 
 @app.command()
@@ -219,6 +231,8 @@ def build(
         write_catalog(catalog, ledger, writer)
     if diagnostics:
         diagnostics.write_text("".join(line + "\n" for line in diag_lines), encoding="utf-8")
+    if len(stats.files) <= _FILE_LINES or verbose:
+        _say("\n".join(stats.files))
     _say(stats.summary(out, out_format, writer.triples, validate))
     if stats.findings.get("Violation"):
         raise typer.Exit(EXIT_INVALID)
@@ -256,8 +270,14 @@ class _Stats:
         self.years: set[int] = set()
         self.agencies: set[str] = set()
         self.findings: dict[str, int] = {}
+        self.files: list[str] = []  # one line a report: format, parts read, metrics, warnings
 
     def add(self, report) -> None:
+        warnings = sum(d.level == "warning" for d in report.diagnostics)
+        parts = " ".join(report.parts) or "none"
+        self.files.append(
+            f"  {report.source.name}: {report.source.format}, parts {parts}; {len(report.metrics)} metrics, {warnings} warnings"
+        )
         self.reports += 1
         self.metrics += len(report.metrics)
         self.warnings += sum(d.level == "warning" for d in report.diagnostics)

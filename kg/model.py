@@ -115,6 +115,7 @@ class Report:
     source_site: str | None = None
     metrics: list[Metric] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    parts: tuple[str, ...] = ()  # the parts found, in order: "一 overview", "七 ?" (heading not recognised)
 
     def warn(self, code: str, message: str, table: str | None = None) -> None:
         self.diagnostics.append(Diagnostic("warning", code, message, table))

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from multiprocessing import get_context
 from pathlib import Path
 
-from kg.extract import metadata, statements, tables
+from kg.extract import layout, metadata, statements, tables
 from kg.model import Agency, InputError, Report
 from kg.normalise import normalise
 from kg.read import read
@@ -54,6 +54,7 @@ def parse(path: Path) -> Report:
     if title is None:
         report.warn("title-missing", "no report title found")
     parts = {p.role.removeprefix(f"{DEF}part/"): p for p in segments.parts if p.role}
+    report.parts = layout.parts_read(segments)
     if report.edition.endswith("free-form"):
         for name in FREE_FORM_PARTS:
             if name in parts:
@@ -62,6 +63,7 @@ def parse(path: Path) -> Report:
         tables.read_tables(text, parts, report)
     statements.stated_zeros(text, report)
     _dedupe_zeros(report)
+    layout.check(report, segments)
     return report
 
 
