@@ -94,7 +94,9 @@ def run_local(text: str, store, fmt: str) -> bytes:
     """Run a query on an open pyoxigraph store; the answer in the media type for ``fmt``."""
     check(text)
     media = (GRAPH_MEDIA if shape(text).kind == "graph" else MEDIA)[fmt]
-    return execute(store, Request(text, media, max_rows=10**9))[1]
+    from kg.rdf import PREFIXES
+
+    return execute(store, Request(text, media, max_rows=10**9), PREFIXES)[1]
 
 
 def run_remote(text: str, endpoint: str, fmt: str, timeout: float = 60.0) -> bytes:

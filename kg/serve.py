@@ -126,7 +126,7 @@ class Handler(BaseHTTPRequestHandler):
             self._error(411, "a POST request needs a Content-Length")
             return
         if not length.isdigit() or int(length) > MAX_BODY:
-            self.close_connection = True
+            self._drain()
             self._error(413, f"the request body is larger than {MAX_BODY:,} bytes")
             return
         body = self.rfile.read(int(length))
@@ -234,9 +234,15 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, path.read_bytes(), STATIC_TYPES.get(path.suffix, "application/octet-stream"), extra)
 
     def _drain(self) -> None:
+        """Read and drop a body we will not use, so the client sees our answer (up to 16 MiB; else hang up)."""
         length = self.headers.get("Content-Length")
-        if length and length.isdigit() and int(length) <= MAX_BODY:
-            self.rfile.read(int(length))
+        if length and length.isdigit() and int(length) <= 16 * MAX_BODY:
+            left = int(length)
+            while left > 0:
+                chunk = self.rfile.read(min(left, 1 << 16))
+                if not chunk:
+                    break
+                left -= len(chunk)
         else:
             self.close_connection = True
 

@@ -81,9 +81,9 @@ def execute(store, request: Request, prefixes: dict[str, str] | None = None) -> 
         options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs or ()]
         options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs or ()]
     try:
-        answer = store.query(request.query, **options)
+        answer = store.query(request.query, prefixes=prefixes, **options)
     except SyntaxError as exc:
-        raise QueryError(400, f"malformed query: {exc}") from None
+        raise QueryError(400, f"malformed query: {' '.join(str(exc).split())}") from None
     media = request.media_type
     if isinstance(answer, ox.QueryBoolean):
         media = media if media in RESULT_TYPES else "application/sparql-results+json"
