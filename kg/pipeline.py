@@ -35,7 +35,7 @@ def parse(path: Path) -> Report:
     year = metadata.year(title, period, text.text)
     if year is None:
         raise InputError("states no report year (none in the title, the statistical period or the opening)")
-    agency = metadata.agency(title)
+    agency = metadata.agency(title, text.text)
     issued, site = metadata.masthead(segments.masthead)
     report = Report(
         source=source,
@@ -63,7 +63,7 @@ def parse(path: Path) -> Report:
         tables.read_tables(text, parts, report)
     statements.stated_zeros(text, report)
     _dedupe_zeros(report)
-    layout.check(report, segments)
+    layout.check(report, segments, text.text)
     return report
 
 

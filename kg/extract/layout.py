@@ -8,7 +8,7 @@ unrecognised layout is never taken for a report with nothing to say.
 from __future__ import annotations
 
 from kg.model import Report, Segments
-from kg.reference import DEF
+from kg.reference import DEF, squash, vocabulary
 
 _NUMERALS = "一二三四五六七八九十"
 # Parts of the standard form that hold its tables (part 四 is checked by the table reader itself).
@@ -24,7 +24,7 @@ def parts_read(segments: Segments) -> tuple[str, ...]:
     return tuple(f"{_numeral(p.number)} {p.role.removeprefix(f'{DEF}part/') if p.role else '?'}" for p in segments.parts)
 
 
-def check(report: Report, segments: Segments) -> None:
+def check(report: Report, segments: Segments, text: str) -> None:
     """Warn about the parts that could not be read."""
     if not segments.parts:
         report.warn(
@@ -33,6 +33,12 @@ def check(report: Report, segments: Segments) -> None:
             f"{len(report.metrics)} figures from the prose",
         )
         return
+    if any(squash(cue) in squash(text) for cue in vocabulary().lexicon("statistics-form")):
+        report.warn(
+            "table-not-read",
+            "the report appends the old statistics form (政府信息公开情况统计报表); this version does not read "
+            "its table, so its figures are not in the graph",
+        )
     for part in segments.parts:
         if part.role is None:
             report.warn(

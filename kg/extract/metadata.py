@@ -6,6 +6,7 @@ import re
 from datetime import date
 from urllib.parse import quote
 
+from kg.extract import agencies
 from kg.model import Agency, InputError, Segments, Source, Text
 from kg.reference import concept_iri, squash, vocabulary
 
@@ -16,23 +17,26 @@ _YEAR_IN_TITLE = re.compile(r"(\d{4})\s*年")
 _AGENCY_END = re.compile(r"(?:关于)?(?:\d{4}\s*年度?)?\s*(?:政府信息公开|政务公开)")
 
 
-def agency(title: str | None) -> Agency | None:
-    """The agency named at the head of the title: ``外交部发布2011年政府信息公开…`` → 外交部."""
-    if not title:
-        return None
-    head = re.sub(r"^\s*\d{4}\s*年度?", "", title)
-    match = _AGENCY_END.search(head)
-    name = head[: match.start()] if match else ""
-    for verb in vocabulary().lexicon("release-verb"):
-        if name.endswith(verb):
-            name = name[: -len(verb)]
-    name = squash(name)
+def agency(title: str | None, text: str | None = None) -> Agency | None:
+    """The agency named at the head of the title (``外交部发布2011年政府信息公开…`` → 外交部), else in
+    the text's publisher field, page header or signature; its level from its name."""
+    name = ""
+    if title:
+        head = re.sub(r"^\s*\d{4}\s*年度?", "", title)
+        match = _AGENCY_END.search(head)
+        name = head[: match.start()] if match else ""
+        for verb in vocabulary().lexicon("release-verb"):
+            if name.endswith(verb):
+                name = name[: -len(verb)]
+        name = squash(name)
+    if not name and text:
+        name = agencies.name_in_text(text) or ""
     if not name:
         return None
     for known in vocabulary().agencies:
         if name in known.names:
             return Agency(name, known.key, known.name_en, known.level)
-    return Agency(name, quote(name, safe=""))
+    return Agency(name, quote(name, safe=""), None, agencies.level(name))
 
 
 def year(title: str | None, period: tuple[date, date] | None, text: str) -> int | None:
