@@ -69,7 +69,8 @@ def test_agency_from_the_title_gets_its_level(tmp_path):
 
 
 def test_unknown_heading_is_named(tmp_path):
-    text = FREE_FORM.format(title="某某县人民政府2015年政府信息公开工作年度报告", signature="七、网站群建设\n网站群共有网站12个。")
+    title = "某某县人民政府2015年政府信息公开工作年度报告"
+    text = FREE_FORM.format(title=title, signature="七、网站群建设\n网站群共有网站12个。")
     report = parse(write(tmp_path, text))
     warnings = [d.message for d in report.diagnostics if d.code == "part-unrecognised"]
     assert warnings and "七、网站群建设" in warnings[0]
