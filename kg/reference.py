@@ -76,7 +76,7 @@ class Vocabulary:
 
     def __init__(self, graph: Graph) -> None:
         self.concepts: dict[str, Concept] = {}
-        for subject in set(graph.subjects(SKOS.inScheme, None)):
+        for subject in sorted(set(graph.subjects(SKOS.inScheme, None))):  # sorted: the same order in every process
             concept = _concept(graph, subject)
             self.concepts[concept.iri] = concept
         self.dimension_of = {

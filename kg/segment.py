@@ -86,14 +86,18 @@ def _title(text: str, lines: list[tuple[int, int]]) -> tuple[str | None, tuple[i
 
 
 def _role(heading: str) -> str | None:
-    """The part concept whose longest cue occurs in the heading."""
+    """The part concept whose cues cover most of the heading (行政复议、行政诉讼 beats 公开申请); ties go by IRI."""
     flat = squash(heading)
     best: tuple[int, str] | None = None
     for concept in vocabulary().concepts.values():
         if not concept.iri.startswith(DEF + "part/"):
             continue
-        for words in concept.cues:
-            cue = "".join(words)
-            if cue in flat and (best is None or len(cue) > best[0]):
-                best = (len(cue), concept.iri)
+        covered = {i for cue in ("".join(w) for w in concept.cues) if cue in flat for i in _spans(flat, cue)}
+        if covered and (best is None or len(covered) > best[0] or (len(covered) == best[0] and concept.iri < best[1])):
+            best = (len(covered), concept.iri)
     return best[1] if best else None
+
+
+def _spans(text: str, cue: str) -> range:
+    at = text.find(cue)
+    return range(at, at + len(cue))

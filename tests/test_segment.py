@@ -77,3 +77,19 @@ def test_unknown_headings_have_no_role():
 @pytest.mark.parametrize(("text", "value"), [("一", 1), ("六", 6), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23)])
 def test_numeral(text, value):
     assert numeral(text) == value
+
+
+def test_role_is_decided_by_cue_coverage_not_by_chance():
+    """“因政府信息公开申请提起行政复议、行政诉讼的情况” names appeals, though it also holds the requests cue 公开申请."""
+    raw = "\n".join(
+        [
+            "某省统计局2015年政府信息公开工作年度报告",
+            "一、概述",
+            "三、依申请公开政府信息情况",
+            "四、政府信息公开的收费及减免情况",
+            "五、因政府信息公开申请提起行政复议、行政诉讼的情况",
+        ]
+    )
+    source = Source(path="mem", name="mem.txt", sha256="0" * 64, encoding="utf-8", format="text", text=raw)
+    roles = [p.role and p.role.rsplit("/", 1)[-1] for p in segment(normalise(source)[0]).parts]
+    assert roles == ["overview", "requests", "fees", "appeals"]
