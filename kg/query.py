@@ -71,13 +71,17 @@ def resolve(question: str) -> tuple[str, str]:
     name = question.removesuffix(".rq")
     if name in saved:
         return saved[name].title, saved[name].text
-    path = Path(question)
-    if path.suffix == ".rq" or (path.exists() and path.is_file()):
-        if not path.is_file():
-            raise LookupError(f"{question}: no such file")
-        return path.name, path.read_text(encoding="utf-8")
-    if shape(question).form or shape(question).update or any(c in question for c in " \n{"):
+    if shape(question).form or shape(question).update or "{" in question:
         return "query", question
+    path = Path(question)
+    try:
+        is_file = path.is_file()
+    except OSError:  # not a usable file name
+        is_file = False
+    if is_file:
+        return path.name, path.read_text(encoding="utf-8")
+    if path.suffix == ".rq":
+        raise LookupError(f"{question}: no such file")
     raise LookupError(f"{question}: not a saved question, a .rq file or a SPARQL query; `kg query --list` lists the questions")
 
 
