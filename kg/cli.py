@@ -145,7 +145,7 @@ def build(
     [bold]Exit status[/bold]: 0 built; 1 nothing could be built; 3 built, but some inputs were
     rejected (each named on stderr); 4 built, but the graph violates the SHACL shapes.
     """
-    from rdflib import URIRef
+    from rdflib import Graph, URIRef
 
     from kg.catalog import Ledger, write_catalog
     from kg.pipeline import run
@@ -172,6 +172,7 @@ def build(
     diag_lines: list[str] = []
     seen: dict[tuple[str, int], str] = {}
     agencies: set[URIRef] = set()
+    summaries = Graph()
     writer = Writer(out, out_format)
     ledger = Ledger(base)
     try:
@@ -207,8 +208,10 @@ def build(
                     json.dumps({"file": str(path), "level": d.level, "code": d.code, "message": d.message}, ensure_ascii=False)
                 )
             if validate:
+                from kg.validate import summary
                 from kg.validate import validate as check
 
+                summaries += summary(graph)  # for the cross-report shapes, checked once at the end
                 for finding in check(graph):
                     stats.findings[finding.severity] = stats.findings.get(finding.severity, 0) + 1
                     _say(f"shacl {finding.severity.lower()}: {result.source.name}: {finding.focus}: {finding.message}")
@@ -219,7 +222,11 @@ def build(
         described = ledger.finish(writer)
         if validate:
             from kg.validate import validate as check
+            from kg.validate import validate_shared
 
+            for finding in validate_shared(summaries):
+                stats.findings[finding.severity] = stats.findings.get(finding.severity, 0) + 1
+                _say(f"shacl {finding.severity.lower()}: across reports: {finding.focus}: {finding.message}")
             for finding in check(described):
                 stats.findings[finding.severity] = stats.findings.get(finding.severity, 0) + 1
                 _say(f"shacl {finding.severity.lower()}: dataset description: {finding.focus}: {finding.message}")
