@@ -126,6 +126,14 @@ def build(
         typer.Option(help="Also write every warning and every figure not understood to this JSON Lines file."),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print figures not understood, too.")] = False,
+    nlp: Annotated[
+        str | None,
+        typer.Option(
+            "--nlp",
+            help="An installed trained spaCy pipeline (e.g. zh_core_web_sm) to read the prose with; "
+            "the project's rules run after it. Default: spaCy's blank Chinese pipeline, which needs no model.",
+        ),
+    ] = None,
 ) -> None:
     """Parse reports into one RDF file of reports, agencies and their figures.
 
@@ -145,7 +153,7 @@ def build(
     [bold]Exit status[/bold]: 0 built; 1 nothing could be built; 3 built, but some inputs were
     rejected (each named on stderr); 4 built, but the graph violates the SHACL shapes.
     """
-    from rdflib import Graph, URIRef
+    from rdflib import Graph
 
     from kg.catalog import Ledger, write_catalog
     from kg.pipeline import run
@@ -167,11 +175,19 @@ def build(
     if not paths:
         _say("error: no report files to build; nothing written")
         raise typer.Exit(EXIT_NOTHING_BUILT)
+    if nlp:
+        from kg.extract.prose import pipeline
+
+        try:
+            pipeline(nlp)  # loaded once here; worker processes inherit it
+        except (OSError, ImportError, ValueError) as exc:
+            _say(f"error: --nlp {nlp}: not an installed spaCy pipeline ({str(exc).splitlines()[0][:120]})")
+            raise typer.Exit(EXIT_NOTHING_BUILT) from None
 
     stats = _Stats()
     diag_lines: list[str] = []
     seen: dict[tuple[str, int], str] = {}
-    agencies: set[URIRef] = set()
+    shared: set = set()  # triples about agencies, platforms and publications already written
     summaries = Graph()
     writer = Writer(out, out_format)
     ledger = Ledger(base)
@@ -180,7 +196,7 @@ def build(
 
         ledger.write_reference(writer, reference_graph())
         workers = (os.cpu_count() or 1) if jobs == 0 else jobs
-        for done, (path, result) in enumerate(run(paths, workers), start=1):
+        for done, (path, result) in enumerate(run(paths, workers, nlp), start=1):
             _progress(done, len(paths))
             if isinstance(result, Exception):
                 stats.rejected += 1
@@ -194,12 +210,7 @@ def build(
                 continue
             seen[key] = str(path)
             graph = report_graph(result, base)
-            agency = URIRef(f"{base}agency/{result.agency.key}")
-            if agency in agencies:  # written with an earlier report: write its triples once
-                ledger.write_report(writer, _without_subject(graph, agency))
-            else:
-                agencies.add(agency)
-                ledger.write_report(writer, graph)
+            ledger.write_report(writer, _once(graph, shared, base))
             stats.add(result)
             for d in result.diagnostics:
                 if d.level == "warning" or verbose:
@@ -247,13 +258,18 @@ def build(
         raise typer.Exit(EXIT_SOME_REJECTED)
 
 
-def _without_subject(graph, subject):
+def _once(graph, written: set, base: str):
+    """The graph without the triples about shared nodes (agency, platforms, publications) an earlier report wrote."""
     from rdflib import Graph
 
+    nodes = tuple(f"{base}{kind}/" for kind in ("agency", "platform", "publication", "document"))
     rest = Graph(namespace_manager=graph.namespace_manager)
     for triple in graph:
-        if triple[0] != subject:
-            rest.add(triple)
+        if str(triple[0]).startswith(nodes):
+            if triple in written:
+                continue
+            written.add(triple)
+        rest.add(triple)
     return rest
 
 

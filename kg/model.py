@@ -79,6 +79,40 @@ class Metric:
     dimensions: tuple[tuple[str, str], ...] = ()  # (dimension property IRI, concept IRI), sorted
     span: tuple[int, int] | None = None  # offsets of the figure in the normalised text
     table: str | None = None  # "proactive", "requests", "appeals"; None for prose
+    about: tuple[str, ...] = ()  # what a prose figure counts: "platform/<key>", "publication/<key>"
+    services: tuple[str, ...] = ()  # service concept IRIs a prose figure counts on (微博, 微信, ...)
+
+
+@dataclass(frozen=True)
+class Thing:
+    """A platform, publication or legal document a report names; the same key in every report."""
+
+    kind: str  # "platform", "publication", "document" or "service"
+    key: str  # IRI key under {base}{kind}/ (a service: its concept IRI)
+    name: str  # Simplified name
+    kind_of: str | None = None  # type concept IRI
+    hosted_on: tuple[str, ...] = ()  # service concept IRIs
+    operated_by: tuple[tuple[str, str], ...] = ()  # (name, language)
+    labels: tuple[tuple[str, str], ...] = ()  # (label, language) from the reference data
+    discovered: bool = False  # found from context, not from the reference data
+    launched: str | None = None  # "YYYY-MM", when the text states it
+
+    @property
+    def ref(self) -> str:
+        """``kind/key``: the IRI path of the thing under the base."""
+        return self.key if self.kind == "service" else f"{self.kind}/{self.key}"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place where the prose names a Thing."""
+
+    thing: Thing
+    span: tuple[int, int]  # offsets in the normalised text
+    source_text: str  # the sentence, original script
+    edition: str | None = None  # 2019 年版
+    volumes: tuple[str, ...] = ()  # 第五十九集
+    languages: tuple[str, ...] = ()  # BCP 47 tags of language versions (zh, en)
 
 
 @dataclass(frozen=True)
@@ -116,6 +150,7 @@ class Report:
     metrics: list[Metric] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     parts: tuple[str, ...] = ()  # the parts found, in order: "一 overview", "七 ?" (heading not recognised)
+    mentions: list[Mention] = field(default_factory=list)
 
     def warn(self, code: str, message: str, table: str | None = None) -> None:
         self.diagnostics.append(Diagnostic("warning", code, message, table))

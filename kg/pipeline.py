@@ -1,6 +1,6 @@
 """One report through the parsing stages, and an executor for many.
 
-    read → normalise → segment → extract (metadata, tables, statements) → Report
+    read → normalise → segment → extract (metadata, tables, prose, statements) → Report
 
 Reports are independent: ``run`` streams them in input order, in this process or
 in a pool of worker processes, holding no more than a few reports at a time.
@@ -10,22 +10,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
-from kg.extract import layout, metadata, statements, tables
+from kg.extract import layout, metadata, prose, statements, tables
 from kg.model import Agency, InputError, Report
 from kg.normalise import normalise
 from kg.read import read
-from kg.reference import DEF
+from kg.reference import DEF, vocabulary
 from kg.segment import segment
 
-# Parts whose prose figures the free-form era states and the cue extractor reads.
-FREE_FORM_PARTS = ("requests", "fees", "appeals")
 
+def parse(path: Path, nlp: str | None = None) -> Report:
+    """Parse one report file; ``nlp`` names an installed trained spaCy pipeline for the prose (default: blank Chinese).
 
-def parse(path: Path) -> Report:
-    """Parse one report file. Raises InputError with a one-line reason."""
+    Raises InputError with a one-line reason.
+    """
     source = read(path)
     text, script = normalise(source)
     segments = segment(text)
@@ -55,12 +56,11 @@ def parse(path: Path) -> Report:
         report.warn("title-missing", "no report title found")
     parts = {p.role.removeprefix(f"{DEF}part/"): p for p in segments.parts if p.role}
     report.parts = layout.parts_read(segments)
-    if report.edition.endswith("free-form"):
-        for name in FREE_FORM_PARTS:
-            if name in parts:
-                statements.cue_figures(text, parts[name], report)
-    else:
+    table_parts: frozenset[str] = frozenset()
+    if not report.edition.endswith("free-form"):
         tables.read_tables(text, parts, report)
+        table_parts = frozenset(c.form_part for c in vocabulary().concepts.values() if c.form_part)
+    prose.extract(text, prose.prose_spans(text, segments, table_parts), report, nlp)
     statements.stated_zeros(text, report)
     _dedupe_zeros(report)
     layout.check(report, segments, text.text)
@@ -73,9 +73,9 @@ def _dedupe_zeros(report: Report) -> None:
     report.metrics = [m for m in report.metrics if m.table or (m.indicator, m.dimensions) not in tabled or m.value != 0]
 
 
-def _safe_parse(path: Path) -> Report | InputError:
+def _safe_parse(path: Path, nlp: str | None = None) -> Report | InputError:
     try:
-        return parse(path)
+        return parse(path, nlp)
     except InputError as exc:
         return exc
     except Exception as exc:  # a parser bug must not stop the other reports: name it in one line
@@ -84,12 +84,12 @@ def _safe_parse(path: Path) -> Report | InputError:
         return InputError(f"could not be parsed ({type(exc).__name__}: {exc}); set KG_DEBUG=1 for a traceback")
 
 
-def run(paths: Iterable[Path], jobs: int = 1) -> Iterator[tuple[Path, Report | InputError]]:
-    """Parse reports in order; ``jobs`` > 1 uses that many worker processes."""
+def run(paths: Iterable[Path], jobs: int = 1, nlp: str | None = None) -> Iterator[tuple[Path, Report | InputError]]:
+    """Parse reports in order; ``jobs`` > 1 uses that many worker processes; ``nlp`` as for ``parse``."""
     paths = list(paths)
     if jobs <= 1 or len(paths) < 2:
         for path in paths:
-            yield path, _safe_parse(path)
+            yield path, _safe_parse(path, nlp)
         return
     with get_context("spawn" if os.name == "nt" else "fork").Pool(jobs) as pool:
-        yield from zip(paths, pool.imap(_safe_parse, paths, chunksize=4), strict=True)
+        yield from zip(paths, pool.imap(partial(_safe_parse, nlp=nlp), paths, chunksize=4), strict=True)

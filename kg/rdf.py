@@ -13,7 +13,7 @@ from functools import cache
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, QB, RDF, RDFS, SKOS, XSD
 
-from kg.model import Report
+from kg.model import Mention, Report, Thing
 from kg.reference import DEF, OGI, PUBLISHED_FILES, vocabulary
 from kg.resources import data_dir
 
@@ -33,6 +33,13 @@ PREFIXES = {
     "apx": str(APX),
     "u": f"{DEF}unit/",
     "edition": f"{DEF}edition/",
+    "content": f"{DEF}content/",
+    "proposal": f"{DEF}proposal/",
+    "role": f"{DEF}role/",
+    "service": f"{DEF}service/",
+    "ptype": f"{DEF}platform-type/",
+    "pubtype": f"{DEF}publication-type/",
+    "doctype": f"{DEF}document-type/",
     "part": f"{DEF}part/",
     "rdf": str(RDF),
     "rdfs": str(RDFS),
@@ -132,6 +139,9 @@ def report_graph(report: Report, base: str = DEFAULT_BASE) -> Graph:
     seen: Counter[str] = Counter()
     for metric in report.metrics:
         key = "/".join([_local(metric.indicator)] + [f"{_local(p)}={_local(v)}" for p, v in metric.dimensions])
+        if metric.table is None:  # stated in prose: never the IRI of the same figure in a table
+            key += "/text" + (f"/about={'+'.join(ref.split('/', 1)[1] for ref in metric.about)}" if metric.about else "")
+            key += f"/service={'+'.join(_local(s) for s in metric.services)}" if metric.services else ""
         seen[key] += 1
         m = URIRef(f"{r}/metric/{key}" + (f"/{seen[key]}" if seen[key] > 1 else ""))
         add((m, RDF.type, OGI.Metric))
@@ -147,9 +157,65 @@ def report_graph(report: Report, base: str = DEFAULT_BASE) -> Graph:
         add((m, OGI.sourceText, Literal(metric.source_text, lang=original)))
         if metric.table:
             add((m, OGI.inTable, URIRef(f"{DEF}part/{metric.table}")))
+        if metric.span:
+            add((m, OGI.charStart, Literal(metric.span[0], datatype=XSD.integer)))
+            add((m, OGI.charEnd, Literal(metric.span[1], datatype=XSD.integer)))
+        for ref in metric.about:
+            add((m, OGI.about, URIRef(base + ref)))
+        for service in metric.services:
+            add((m, OGI.service, URIRef(service)))
         for prop, value in metric.dimensions:
             add((m, URIRef(prop), URIRef(value)))
         label = vocab.concepts[metric.indicator].label_zh
         dims = "，".join(vocab.concepts[v].label_zh for _, v in metric.dimensions)
         add((m, RDFS.label, Literal(f"{report.year} {label}" + (f"（{dims}）" if dims else ""), lang="zh-Hans")))
+    for mention in report.mentions:
+        add_mention(g, r, mention, original, base)
     return g
+
+
+def thing_iri(thing: Thing, base: str = DEFAULT_BASE) -> URIRef:
+    """``{base}platform/<key>``, ``{base}publication/<key>``, ``{base}document/<key>``; a service is its concept."""
+    return URIRef(thing.key if thing.kind == "service" else base + thing.ref)
+
+
+_THING_CLASS = {"platform": OGI.Platform, "publication": OGI.Publication, "document": OGI.LegalDocument}
+_KIND_OF = {"platform": OGI.platformType, "publication": OGI.publicationType, "document": OGI.documentType}
+
+
+def add_mention(g: Graph, report: URIRef, mention: Mention, original: str, base: str = DEFAULT_BASE) -> None:
+    """A Mention node (sentence, offsets, edition, volumes, languages), the report's ogi:mentions and the thing itself."""
+    thing, add = mention.thing, g.add
+    t = thing_iri(thing, base)
+    add((report, OGI.mentions, t))
+    n = URIRef(f"{report}/mention/{mention.span[0]}-{mention.span[1]}")
+    add((n, RDF.type, OGI.Mention))
+    add((n, OGI.mentionOf, t))
+    add((n, OGI.reportedIn, report))
+    add((n, OGI.sourceText, Literal(mention.source_text, lang=original)))
+    add((n, OGI.charStart, Literal(mention.span[0], datatype=XSD.integer)))
+    add((n, OGI.charEnd, Literal(mention.span[1], datatype=XSD.integer)))
+    if mention.edition:
+        add((n, OGI.edition, Literal(mention.edition)))
+    for volume in mention.volumes:
+        add((n, OGI.volume, Literal(volume, lang="zh-Hans")))
+    for language in mention.languages:
+        add((n, DCTERMS.language, Literal(language, datatype=XSD.language)))
+    if thing.kind == "service":
+        return
+    add((t, RDF.type, _THING_CLASS[thing.kind]))
+    labels = thing.labels or ((thing.name, "zh-Hans"),)
+    for text, lang in labels:
+        add((t, DCTERMS.title if thing.kind != "platform" else SKOS.prefLabel, Literal(text, lang=lang or None)))
+        if thing.kind != "platform":
+            add((t, RDFS.label, Literal(text, lang=lang or None)))
+    if thing.kind_of:
+        add((t, _KIND_OF[thing.kind], URIRef(thing.kind_of)))
+    if thing.kind == "platform":
+        add((t, OGI.discovered, Literal(thing.discovered)))
+        for service in thing.hosted_on:
+            add((t, OGI.hostedOn, URIRef(service)))
+        for name, lang in thing.operated_by:
+            add((t, OGI.operatedBy, Literal(name, lang=lang or None)))
+        if thing.launched:
+            add((t, OGI.launched, Literal(thing.launched, datatype=XSD.gYearMonth)))

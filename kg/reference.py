@@ -21,7 +21,7 @@ OGI = Namespace("https://w3id.org/cn-ogi/def#")
 DEF = "https://w3id.org/cn-ogi/def/"
 
 # The files that are written into every output as reference data.
-PUBLISHED_FILES = ("ogi.ttl", "concepts.ttl")
+PUBLISHED_FILES = ("ogi.ttl", "concepts.ttl", "media.ttl")
 
 _SQUASH = re.compile(r"[\W_]+")
 
@@ -98,6 +98,12 @@ class Vocabulary:
             for s in graph.subjects(SKOS.hiddenLabel, None)
             if str(s).startswith(DEF + "lexicon/")
         }
+        self.names = known_names(graph)
+        self.needs_subject = frozenset(str(s) for s, o in graph.subject_objects(OGI.needsSubject) if o.toPython() is True)
+        self.prose_dimensions = {
+            str(s): tuple(sorted(str(o) for o in graph.objects(s, OGI.proseDimension)))
+            for s in set(graph.subjects(OGI.proseDimension, None))
+        }
 
     def scheme(self, name: str) -> list[Concept]:
         """The concepts of a scheme, by column order then IRI."""
@@ -171,3 +177,60 @@ def vocabulary() -> Vocabulary:
     for path in ontology_files():
         graph.parse(path, format="turtle")
     return Vocabulary(graph)
+
+
+@dataclass(frozen=True)
+class KnownName:
+    """A platform, publication or legal document the reference data knows by name (ontology/platforms.ttl, publications.ttl)."""
+
+    kind: str  # "platform", "publication" or "document"
+    key: str  # skos:notation: the IRI key
+    labels: tuple[tuple[str, str], ...]  # (text, language) of skos:prefLabel
+    names: tuple[str, ...]  # names matched in the Simplified text
+    kind_of: str | None = None  # platform, publication or document type concept IRI
+    hosted_on: tuple[str, ...] = ()
+    operated_by: tuple[tuple[str, str], ...] = ()  # (name, language)
+    quoted_only: bool = False  # a name counts only inside quotes
+    bare: bool = False  # a title recognised without 《》
+    agency_relative: bool = False  # the reporting agency's own platform (its portal)
+    posts_indicator: str | None = None  # indicator of the items this platform published, instead of posts
+
+    def label(self, lang: str) -> str:
+        return next((text for text, language in self.labels if language == lang), "")
+
+
+def known_names(graph: Graph) -> tuple[KnownName, ...]:
+    """Every platform, publication and legal document of the reference data, by kind and key."""
+    kinds = {OGI.Platform: "platform", OGI.Publication: "publication", OGI.LegalDocument: "document"}
+    found = []
+    for cls, kind in kinds.items():
+        for s in sorted(graph.subjects(RDF.type, cls)):
+            if (s, SKOS.notation, None) not in graph:
+                continue
+            labels = tuple(sorted((str(o), o.language or "") for o in graph.objects(s, SKOS.prefLabel)))
+            names = {
+                str(o) for p in (SKOS.prefLabel, SKOS.hiddenLabel) for o in graph.objects(s, p) if o.language in ("zh-Hans", "zh")
+            }
+            kind_of = graph.value(s, OGI.platformType) or graph.value(s, OGI.publicationType) or graph.value(s, OGI.documentType)
+            posts = graph.value(s, OGI.postsIndicator)
+            found.append(
+                KnownName(
+                    kind=kind,
+                    key=str(graph.value(s, SKOS.notation)),
+                    labels=labels,
+                    names=tuple(sorted(names, key=lambda n: (-len(n), n))),
+                    kind_of=str(kind_of) if kind_of is not None else None,
+                    hosted_on=tuple(sorted(str(o) for o in graph.objects(s, OGI.hostedOn))),
+                    operated_by=tuple(sorted((str(o), o.language or "") for o in graph.objects(s, OGI.operatedBy))),
+                    quoted_only=_flag(graph, s, OGI.quotedOnly),
+                    bare=_flag(graph, s, OGI.bare),
+                    agency_relative=_flag(graph, s, OGI.agencyRelative),
+                    posts_indicator=str(posts) if posts is not None else None,
+                )
+            )
+    return tuple(found)
+
+
+def _flag(graph: Graph, subject: URIRef, prop: URIRef) -> bool:
+    value = graph.value(subject, prop)
+    return value is not None and value.toPython() is True

@@ -161,3 +161,11 @@ def _figure(text, m, units, prefixes, suffixes) -> Figure | None:
         start=start,
         end=end,
     )
+
+
+_VAGUE = re.compile(r"(?<![无])[数几][十百千万亿]+(?:余|多)?(?!\s*(?:年|个月|月|天|日|周))")
+
+
+def vague(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of amounts stated without a number (数千万人次, 几百条): figures whose value is not stated."""
+    return [m.span() for m in _VAGUE.finditer(text, start, len(text) if end is None else end)]

@@ -2,9 +2,7 @@
 
 - Stated zeros: a “无……情况” sentence (我部无因依申请公开信息收取或减免费用情况) is a
   fact, value 0, for every indicator whose ``ogi:zeroCue`` words all occur in it.
-- Cue figures: in the given parts, each figure is matched to the indicator whose
-  ``ogi:cue`` words all occur before it in the same clause. A figure no cue
-  selects is not guessed: it is reported as not understood.
+- Every other figure in prose is read by ``kg.extract.prose``.
 """
 
 from __future__ import annotations
@@ -12,12 +10,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from kg.extract.quantities import figures
-from kg.model import Diagnostic, Metric, Part, Report, Text
+from kg.model import Metric, Report, Text
 from kg.reference import DEF, Concept, vocabulary
 
 _SENTENCE = re.compile(r"[^。！？!?;；\n]+[。！？!?;；]?")
-_CLAUSE_BREAK = re.compile(r"[，,、：:]")
 _ZERO = re.compile(r"无(?P<what>[^。；;，,]{2,80}?)的?情况")
 
 
@@ -59,35 +55,3 @@ def stated_zeros(text: Text, report: Report, start: int = 0, end: int | None = N
                     report.metrics.append(
                         _metric(indicator, Decimal(0), None, "exact", m.group(0), text, sentence, (m.start(), m.end()))
                     )
-
-
-def cue_figures(text: Text, part: Part, report: Report) -> None:
-    """Metrics for the figures of one part whose indicator a prose cue decides."""
-    indicators = [c for c in _indicators() if c.cues]
-    for sentence in sentences(text.text, part.start, part.end):
-        for figure in figures(text.text, *sentence):
-            clause_start = max(
-                (m.end() for m in _CLAUSE_BREAK.finditer(text.text, sentence[0], figure.start)), default=sentence[0]
-            )
-            clause = text.text[clause_start : figure.start]
-            chosen = [c for c in indicators if any(all(w in clause for w in words) for words in c.cues)]
-            if len(chosen) == 1:
-                report.metrics.append(
-                    _metric(
-                        chosen[0],
-                        figure.value,
-                        figure.unit,
-                        figure.approximation,
-                        figure.stated,
-                        text,
-                        sentence,
-                        (figure.start, figure.end),
-                    )
-                )
-            else:
-                why = "no indicator cue" if not chosen else "several indicator cues"
-                report.diagnostics.append(
-                    Diagnostic(
-                        "note", "figure-not-understood", f"{why} for {figure.stated!r} in: {text.source(*sentence).strip()}"
-                    )
-                )
