@@ -118,9 +118,14 @@ def _known_thing(known: KnownName, agency: Agency) -> Thing:
     )
 
 
-def find(text: str, agency: Agency, year: int, start: int = 0, end: int | None = None) -> list[Hit]:
-    """Every name in ``text[start:end]``, in text order, none overlapping."""
-    end = len(text) if end is None else end
+def find(text: str, agency: Agency, year: int, aliases: dict[str, Thing] | None = None) -> list[Hit]:
+    """Every name in ``text``, in text order, none overlapping.
+
+    ``aliases`` holds the short titles a report introduces (以下简称《条例》); pass the same dict for
+    every section of one report.
+    """
+    start, end = 0, len(text)
+    aliases = {} if aliases is None else aliases
     lex = _lexicon()
     hits: list[Hit] = []
     taken: list[tuple[int, int]] = []
@@ -132,7 +137,6 @@ def find(text: str, agency: Agency, year: int, start: int = 0, end: int | None =
         hits.append(hit)
         taken.append((hit.start, hit.end))
 
-    aliases: dict[str, Thing] = {}
     for m in _TITLE.finditer(text, start, end):
         hit = _title(text, m, agency, aliases)
         if hit is not None:

@@ -32,7 +32,7 @@ How a figure is read, within its sentence:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from kg.extract import names
@@ -62,8 +62,11 @@ class Reading:
 
 @dataclass(frozen=True)
 class _Context:
+    """What the components know of the report: its agency, year and the short titles it introduced."""
+
     agency: Agency
     year: int
+    aliases: dict = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- the pipeline
@@ -136,7 +139,7 @@ def _names_component(doc):
     from spacy.util import filter_spans
 
     context: _Context = doc._.ogi
-    hits = names.find(doc.text, context.agency, context.year)
+    hits = names.find(doc.text, context.agency, context.year, context.aliases)
     spans = _spans(doc, [(h.start, h.end, h) for h in hits], "", "hit")
     for span in spans:
         span.label_ = span._.hit.thing.kind.upper()
