@@ -10,6 +10,7 @@ next. A graph read from a file is split into reports the same way.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,6 +28,7 @@ from kg.resources import data_dir
 SHARED_FILES = ("agencies.ttl", "reference.ttl")
 REFERENCE_PREFIX = "https://w3id.org/cn-ogi/def"
 ENGINES = ("pyshacl", "turbo")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld", ".json": "json-ld", ".trig": "trig"}
 
 
@@ -116,10 +118,15 @@ def _run(
     if not shapes:
         return [], Graph()
     results = _engine(engine)(data, list(shapes))
-    if focus is not None:
-        for result in list(results.subjects(RDF.type, SH.ValidationResult)):
-            if results.value(result, SH.focusNode) not in focus:
-                results.remove((result, None, None))
+    for result in list(results.subjects(RDF.type, SH.ValidationResult)):
+        if focus is not None and results.value(result, SH.focusNode) not in focus:
+            results.remove((result, None, None))
+            continue
+        for message in list(results.objects(result, SH.resultMessage)):  # engines differ in keeping the language tag
+            if isinstance(message, Literal) and not message.language:
+                lang = "zh-Hans" if _CJK.search(str(message)) else "en"
+                results.remove((result, SH.resultMessage, message))
+                results.add((result, SH.resultMessage, Literal(str(message), lang=lang)))
     return _findings(results, data, report), results
 
 
@@ -144,7 +151,7 @@ def _findings(results: Graph, data: Graph, report: str) -> list[Finding]:
         if (focus, RDF.type, OGI.Report) in data and (value, RDF.type, OGI.Metric) in data:
             shown = _label(data, value)  # a rule about a report's table: show the figure it is about
         messages = [m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)]
-        messages.sort(key=lambda m: ((m.language or "").lower() != "en", str(m)))
+        messages.sort(key=lambda m: (not (m.language or "").lower().startswith("en"), str(m)))
         path = results.value(result, SH.resultPath)
         found.append(
             Finding(
@@ -364,3 +371,37 @@ def report_graph(outcome: Outcome) -> Graph:
                 if isinstance(o, BNode):
                     todo.append(o)
     return out
+
+
+# ---------------------------------------------------------------- the readable summary
+
+_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+def render(outcome: Outcome) -> str:
+    """Findings grouped by report, then severity; each focus node by its label, each message in English and Chinese."""
+    lines: list[str] = []
+    groups: dict[str, list[Finding]] = {}
+    for finding in outcome.findings:
+        groups.setdefault(finding.report or "across reports (agencies, reference data, dataset description)", []).append(finding)
+    for name in sorted(groups, key=lambda n: (n.startswith("across reports"), n)):
+        found = sorted(groups[name], key=lambda f: (_ORDER.get(f.severity, 3), f.focus, f.message))
+        counts = ", ".join(
+            _plural(sum(f.severity == s for f in found), s.lower()) for s in _ORDER if any(f.severity == s for f in found)
+        )
+        lines.append(f"{name}: {counts}")
+        for f in found:
+            where = f"{f.focus} [{f.path}]" if f.path else f.focus
+            lines.append(f"  {f.severity.lower()}: {where}")
+            lines.extend(f"    {message}" for message in f.message.split(" / "))
+    return "\n".join(lines)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def headline(outcome: Outcome, seconds: float) -> str:
+    found = ", ".join(_plural(outcome.count(s), s.lower()) for s in _ORDER if s != "Info" or outcome.count(s))
+    verdict = "conforms" if not outcome.violations else "does not conform"
+    return f"Checked {_plural(outcome.reports, 'report')} ({outcome.triples} triples) in {seconds:.1f} s: {verdict}; {found}."
