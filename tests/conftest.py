@@ -40,6 +40,7 @@ def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build") / "reports.ttl"
     result = kg("build", "--out", str(out))
     assert result.returncode == 0, result.stderr
+    (out.parent / "stderr.txt").write_text(result.stderr, encoding="utf-8")  # what the user saw, for tests of messages
     return out
 
 
