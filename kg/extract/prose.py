@@ -32,6 +32,7 @@ How a figure is read, within its sentence:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -93,6 +94,13 @@ def pipeline(model: str | None = None):
     return nlp
 
 
+def _text(doc) -> str:
+    """The Doc's text, built once (spaCy joins its tokens on every ``doc.text``)."""
+    if "ogi_text" not in doc.user_data:
+        doc.user_data["ogi_text"] = doc.text
+    return doc.user_data["ogi_text"]
+
+
 def _spans(doc, found, label: str, attr: str):
     out = []
     for start, end, value in found:
@@ -105,12 +113,17 @@ def _spans(doc, found, label: str, attr: str):
 
 def _sentences_component(doc):
     """Sentences as spans; also the tokens' sentence starts when no parser has set them."""
-    found = [(s, e, None) for s, e in sentences(doc.text, 0, len(doc.text))]
+    text = _text(doc)
+    found = [(s, e, None) for s, e in sentences(text, 0, len(text))]
     doc.spans["ogi_sentences"] = _spans(doc, found, "SENTENCE", "reading")
-    if not doc.has_annotation("DEP") and not doc.has_annotation("SENT_START"):
-        starts = {span.start for span in doc.spans["ogi_sentences"]}
-        for token in doc:
-            token.is_sent_start = token.i in starts
+    if len(doc) and not doc.has_annotation("DEP") and not doc.has_annotation("SENT_START"):
+        import numpy
+        from spacy.attrs import SENT_START
+
+        starts = numpy.full((len(doc), 1), -1, dtype="int32")
+        for span in doc.spans["ogi_sentences"]:
+            starts[span.start, 0] = 1
+        doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 
@@ -118,7 +131,7 @@ def _figures_component(doc):
     """Figures on characters, each merged into one token; none inside titles or fixed expressions."""
     from spacy.util import filter_spans
 
-    text = doc.text
+    text = _text(doc)
     blocked = [m.span() for m in _TITLE.finditer(text)]
     for phrase in vocabulary().lexicon("fixed-expression"):
         blocked.extend((m.start(), m.end()) for m in re.finditer(re.escape(phrase), text))
@@ -138,25 +151,35 @@ def _names_component(doc):
     """The entity ruler: names of the reference data, and platforms found from context."""
     from spacy.util import filter_spans
 
-    context: _Context = doc._.ogi
-    hits = names.find(doc.text, context.agency, context.year, context.aliases)
+    context: _Context = doc._.ogi or _Context(Agency("", "unknown"), 0)  # a Doc made outside ``extract``
+    hits = names.find(_text(doc), context.agency, context.year, context.aliases)
     spans = _spans(doc, [(h.start, h.end, h) for h in hits], "", "hit")
     for span in spans:
         span.label_ = span._.hit.thing.kind.upper()
     doc.spans["ogi_names"] = spans
-    doc.ents = filter_spans(list(doc.ents) + spans)
+    doc.set_ents(filter_spans(spans), default="unmodified")  # a trained pipeline's other entities stay
     return doc
 
 
+def _by_sentence(doc, group: str) -> list[list]:
+    """The spans of ``doc.spans[group]``, one list per sentence of ``doc.spans["ogi_sentences"]``."""
+    sentences_ = doc.spans["ogi_sentences"]
+    starts = [s.start_char for s in sentences_]
+    out: list[list] = [[] for _ in starts]
+    for span in doc.spans[group]:
+        i = bisect_right(starts, span.start_char) - 1
+        if i >= 0 and span.start_char < sentences_[i].end_char:
+            out[i].append(span)
+    return out
+
+
 def _meaning_component(doc):
-    text = doc.text
-    hits = [s._.hit for s in doc.spans["ogi_names"]]
-    figures_ = list(doc.spans["ogi_figures"])
-    for sentence in doc.spans["ogi_sentences"]:
-        inside = [f for f in figures_ if sentence.start_char <= f.start_char < sentence.end_char]
+    text = _text(doc)
+    names_ = _by_sentence(doc, "ogi_names")
+    for sentence, inside, named in zip(doc.spans["ogi_sentences"], _by_sentence(doc, "ogi_figures"), names_, strict=True):
         found = [(f.start_char, f.end_char, f._.figure) for f in inside]
-        own = [h for h in hits if sentence.start_char <= h.start < sentence.end_char]
-        for span, reading in zip(inside, read_sentence(text, sentence.start_char, sentence.end_char, found, own), strict=True):
+        readings = read_sentence(text, sentence.start_char, sentence.end_char, found, [h._.hit for h in named])
+        for span, reading in zip(inside, readings, strict=True):
             span._.reading = reading
     return doc
 
@@ -359,20 +382,18 @@ def extract(text: Text, spans: list[tuple[int, int]], report: Report, model: str
 
 def _collect(doc, offset: int, text: Text, report: Report) -> None:
     vocab = vocabulary()
-    for sentence in doc.spans["ogi_sentences"]:
+    names_, figures_ = _by_sentence(doc, "ogi_names"), _by_sentence(doc, "ogi_figures")
+    for sentence, named, inside in zip(doc.spans["ogi_sentences"], names_, figures_, strict=True):
         source = text.source(offset + sentence.start_char, offset + sentence.end_char).strip()
-        for span in doc.spans["ogi_names"]:
-            if sentence.start_char <= span.start_char < sentence.end_char:
-                hit: Hit = span._.hit
-                where = (offset + hit.start, offset + hit.end)
-                report.mentions.append(Mention(hit.thing, where, source, hit.edition, hit.volumes, hit.languages))
-        for span in doc.spans["ogi_figures"]:
-            if not sentence.start_char <= span.start_char < sentence.end_char:
-                continue
+        for span in named:
+            hit: Hit = span._.hit
+            where = (offset + hit.start, offset + hit.end)
+            report.mentions.append(Mention(hit.thing, where, source, hit.edition, hit.volumes, hit.languages))
+        for span in inside:
             figure: Figure | None = span._.figure
             reading: Reading = span._.reading
-            stated = span.text.strip()
             if reading.why is not None or reading.indicator is None:
+                stated = _text(doc)[span.start_char : span.end_char].strip()
                 report.diagnostics.append(Diagnostic("note", "figure-not-understood", f"{reading.why}: {stated!r} in: {source}"))
                 continue
             indicator = reading.indicator
