@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF, XSD, NamespaceManager
 from rdflib.plugins.serializers.nt import _nt_row
 
 from kg.rdf import PREFIXES
@@ -126,9 +126,18 @@ class Writer:
             self.abort()
 
 
+@cache
+def _prefixes() -> NamespaceManager:
+    """Prefixed names for exactly the prefixes an output declares (``PREFIXES``), whatever a graph has bound."""
+    nsm = NamespaceManager(Graph(bind_namespaces="none"), bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        nsm.bind(prefix, namespace, override=True, replace=True)
+    return nsm
+
+
 def turtle(graph: Graph) -> str:
     """Turtle statements (no prefix lines) for a graph, sorted, one subject block each."""
-    nsm = graph.namespace_manager
+    nsm = _prefixes()
     blocks: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for s, p, o in graph:
         blocks[s.n3(nsm)][_predicate(p, nsm)].append(o.n3(nsm))
@@ -150,8 +159,14 @@ def _type_first(p: str) -> tuple[int, str]:
 
 @cache
 def jsonld_context() -> dict[str, str]:
-    """The prefixes of the published JSON-LD context (``ontology/context.jsonld``)."""
-    return json.loads((data_dir("ontology") / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    """The JSON-LD context: the output's prefixes. ``ontology/context.jsonld`` publishes it (``save_context``)."""
+    return dict(PREFIXES)
+
+
+def save_context() -> None:
+    """Rewrite ``ontology/context.jsonld`` from ``PREFIXES``: ``python -c 'import kg.write as w; w.save_context()'``."""
+    text = json.dumps({"@context": jsonld_context()}, ensure_ascii=False, indent=2) + "\n"
+    (data_dir("ontology") / "context.jsonld").write_text(text, encoding="utf-8")
 
 
 @cache
