@@ -14,7 +14,7 @@ from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
-from kg.extract import layout, metadata, prose, statements, tables
+from kg.extract import layout, legacy_form, metadata, prose, statements, tables
 from kg.model import Agency, InputError, Report
 from kg.normalise import normalise
 from kg.read import read
@@ -33,9 +33,9 @@ def parse(path: Path, nlp: str | None = None) -> Report:
     metadata.check_is_report(source, segments)
     title = segments.title
     period = metadata.period(text.text)
-    year = metadata.year(title, period, text.text)
+    year, year_note = metadata.report_year(title, period, text.text)
     if year is None:
-        raise InputError("states no report year (none in the title, the statistical period or the opening)")
+        raise InputError("states no report year (none in the title, the opening, the statistical period or the release date)")
     agency = metadata.agency(title, text.text)
     issued, site = metadata.masthead(segments.masthead)
     report = Report(
@@ -54,12 +54,15 @@ def parse(path: Path, nlp: str | None = None) -> Report:
         report.warn("agency-unknown", "no agency name found in the title")
     if title is None:
         report.warn("title-missing", "no report title found")
+    if year_note:
+        report.warn("year-inferred", year_note)
     parts = {p.role.removeprefix(f"{DEF}part/"): p for p in segments.parts if p.role}
     report.parts = layout.parts_read(segments)
     table_parts: frozenset[str] = frozenset()
     if not report.edition.endswith("free-form"):
         tables.read_tables(text, parts, report)
         table_parts = frozenset(c.form_part for c in vocabulary().concepts.values() if c.form_part)
+    legacy_form.read(text, report)
     prose.extract(text, prose.prose_spans(text, segments, table_parts), report, nlp)
     statements.stated_zeros(text, report)
     _dedupe_zeros(report)

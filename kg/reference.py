@@ -21,7 +21,7 @@ OGI = Namespace("https://w3id.org/cn-ogi/def#")
 DEF = "https://w3id.org/cn-ogi/def/"
 
 # The files that are written into every output as reference data.
-PUBLISHED_FILES = ("ogi.ttl", "concepts.ttl", "media.ttl")
+PUBLISHED_FILES = ("ogi.ttl", "concepts.ttl", "media.ttl", "legacy-form.ttl")
 
 _SQUASH = re.compile(r"[\W_]+")
 
@@ -97,6 +97,11 @@ class Vocabulary:
             str(s): tuple(str(o) for o in graph.objects(s, SKOS.hiddenLabel))
             for s in graph.subjects(SKOS.hiddenLabel, None)
             if str(s).startswith(DEF + "lexicon/")
+        }
+        # rows of the old statistics form (legacy-form.ttl): row concept -> (indicator, dimension values)
+        self.form_rows = {
+            str(s): (str(i), tuple(sorted(str(o) for o in graph.objects(s, OGI.rowDimension))))
+            for s, i in graph.subject_objects(OGI.rowIndicator)
         }
         self.names = known_names(graph)
         self.needs_subject = frozenset(str(s) for s, o in graph.subject_objects(OGI.needsSubject) if o.toPython() is True)

@@ -4,7 +4,8 @@ A part heading is a line ``N、heading`` whose number continues the sequence and
 that holds no figures; its role (overview, proactive disclosure, requests, fees,
 appeals, problems, other) comes from the cue words in ``ontology/lexicon.ttl``.
 Table rows that also start with ``一、`` … ``四、`` break the sequence or hold
-figures, so they are never taken for headings.
+figures, so they are never taken for headings; the old statistics form a report
+appends (its rows run 一 … 八) ends the last part.
 """
 
 from __future__ import annotations
@@ -38,7 +39,11 @@ def segment(text: Text) -> Segments:
     title, title_span = _title(text.text, lines)
     first_part = None
     parts: list[tuple[int, str, str | None, int]] = []
+    limit = form_start(text.text)  # the appended statistics form is no part: its rows 七、八 are no headings
+    limit = len(text.text) if limit is None else limit
     for start, end in lines:
+        if start >= limit:
+            break
         line = text.text[start:end]
         match = _HEADING.match(line)
         if not match or _FIGURES.search(line) or len(line) > 60:
@@ -54,7 +59,7 @@ def segment(text: Text) -> Segments:
         first_part = first_part if first_part is not None else start
     spans = []
     for i, (number, heading, role, start) in enumerate(parts):
-        end = parts[i + 1][3] if i + 1 < len(parts) else len(text.text)
+        end = parts[i + 1][3] if i + 1 < len(parts) else limit
         spans.append(Part(number, heading, role, start, end))
     head_end = first_part if first_part is not None else len(text.text)
     masthead = next(
@@ -62,6 +67,24 @@ def segment(text: Text) -> Segments:
         None,
     )
     return Segments(title, title_span, masthead, tuple(spans))
+
+
+def form_start(text: str) -> int | None:
+    """Where the old statistics form (政府信息公开情况统计报表) a report appends begins: the first short
+    line naming it after the report's first part heading (else anywhere), not a sentence that cites it."""
+    cues = [squash(c) for c in vocabulary().lexicon("statistics-form")]
+    titles: list[int] = []
+    first_part = None
+    pos = 0
+    for line in text.split("\n"):
+        if first_part is None and (m := _HEADING.match(line)) and m.group(1) == "一":
+            first_part = pos
+        flat = squash(line)
+        if len(line) <= 60 and line.rstrip()[-1:] not in ("。", "；", "，", ",", ";") and any(c in flat for c in cues):
+            titles.append(pos)
+        pos += len(line) + 1
+    after = [t for t in titles if first_part is not None and t > first_part]
+    return after[0] if after else titles[0] if titles else None
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:

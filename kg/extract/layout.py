@@ -7,8 +7,10 @@ unrecognised layout is never taken for a report with nothing to say.
 
 from __future__ import annotations
 
+from kg.extract import legacy_form
 from kg.model import Report, Segments
-from kg.reference import DEF, squash, vocabulary
+from kg.reference import DEF
+from kg.segment import form_start
 
 _NUMERALS = "一二三四五六七八九十"
 # Parts of the standard form that hold its tables (part 四 is checked by the table reader itself).
@@ -33,11 +35,11 @@ def check(report: Report, segments: Segments, text: str) -> None:
             f"{len(report.metrics)} figures from the prose",
         )
         return
-    if any(squash(cue) in squash(text) for cue in vocabulary().lexicon("statistics-form")):
+    if form_start(text) is not None and not any(m.table == legacy_form.TABLE for m in report.metrics):
         report.warn(
             "table-not-read",
-            "the report appends the old statistics form (政府信息公开情况统计报表); this version does not read "
-            "its table, so its figures are not in the graph",
+            "the report appends the old statistics form (政府信息公开情况统计报表) but none of its rows could be read; "
+            "its figures are absent, not zero",
         )
     for part in segments.parts:
         if part.role is None:
