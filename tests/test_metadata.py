@@ -99,3 +99,58 @@ def test_period_and_masthead_parsing():
     assert metadata.period("本年度共收到申请5件。") is None
     assert metadata.masthead("发布时间：2021-01-28  来源：某县人民政府") == (date(2021, 1, 28), "某县人民政府")
     assert metadata.masthead(None) == (None, None)
+
+
+# ---------------------------------------------------------------- the year when the title omits it
+
+UNDATED = """某某市商务局政府信息公开工作年度报告
+{opening}
+一、概述
+本局认真贯彻《条例》，全年主动公开政府信息320条。
+二、依申请公开情况
+全年共受理政府信息公开申请6件，均已按时答复。
+某某市商务局
+{signed}
+"""
+
+
+def _parse_text(tmp_path, text: str):
+    from kg.pipeline import parse
+
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    return parse(path)
+
+
+@pytest.mark.parametrize(
+    ("opening", "signed", "year", "inferred"),
+    [
+        ("根据《条例》，现公布本局2012年度政府信息公开工作年度报告。", "2013年3月29日", 2012, False),
+        ("根据《条例》要求，现公布2012年我局政府信息公开工作情况。", "2013年3月29日", 2012, False),
+        ("本报告统计期限自2014年1月1日起至2014年12月31日止。", "2015年3月20日", 2014, False),
+        ("根据2008年施行的《条例》编制本报告。", "2013年3月29日", 2012, True),  # a year merely mentioned is no report year
+        ("", "二〇一七年一月十日", 2016, True),
+        ("", "二○一二年三月三十一日", 2011, True),
+    ],
+)
+def test_report_year_when_the_title_omits_it(tmp_path, opening, signed, year, inferred):
+    report = _parse_text(tmp_path, UNDATED.format(opening=opening, signed=signed))
+    assert report.year == year
+    notes = [d.message for d in report.diagnostics if d.code == "year-inferred"]
+    assert bool(notes) == inferred
+    if inferred:
+        assert f"{year} is inferred from the release date" in notes[0]
+
+
+def test_a_release_late_in_the_year_gives_no_year(tmp_path):
+    """A report signed in September may be about that year or the one before: not guessed."""
+    from kg.model import InputError
+
+    with pytest.raises(InputError, match="states no report year"):
+        _parse_text(tmp_path, UNDATED.format(opening="", signed="2013年9月1日"))
+
+
+def test_release_date_of_the_signature():
+    assert metadata.release_date("……工作。\n外交部\n2013年3月29日\n") == date(2013, 3, 29)
+    assert metadata.release_date("……工作。\n外交部  二〇一三年三月二十九日") == date(2013, 3, 29)
+    assert metadata.release_date("统计期限自2012年1月1日起至2012年12月31日止。") is None

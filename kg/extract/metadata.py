@@ -15,6 +15,14 @@ _PERIOD = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\D{0,3}?(?:至|到|-|�
 _SOURCE = re.compile(r"来源\s*[:：]\s*(\S+)")
 _YEAR_IN_TITLE = re.compile(r"(\d{4})\s*年")
 _AGENCY_END = re.compile(r"(?:关于)?(?:\d{4}\s*年度?)?\s*(?:政府信息公开|政务公开)")
+_YEAR_STATED = re.compile(r"(\d{4})\s*年(?:度|[^\d\W]{0,4}?(?:政府信息公开|政务公开))")  # 2012年度, 2012年我部政府信息公开
+_FIRST_PART = re.compile(r"^\s*一、", re.MULTILINE)
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
+_CN = rf"[{''.join(_CN_DIGITS)}十]"
+_SIGNATURE_DATE = re.compile(
+    rf"^(?:\S.{{0,40}}?\s+)?(?P<y>\d{{4}}|{_CN}{{4}})\s*年\s*(?P<m>\d{{1,2}}|{_CN}{{1,3}})\s*月"
+    rf"\s*(?P<d>\d{{1,2}}|{_CN}{{1,3}})\s*日$"
+)
 
 
 def agency(title: str | None, text: str | None = None) -> Agency | None:
@@ -40,12 +48,58 @@ def agency(title: str | None, text: str | None = None) -> Agency | None:
 
 
 def year(title: str | None, period: tuple[date, date] | None, text: str) -> int | None:
+    return report_year(title, period, text)[0]
+
+
+def report_year(title: str | None, period: tuple[date, date] | None, text: str) -> tuple[int | None, str | None]:
+    """The report year, and a warning when it was inferred rather than stated.
+
+    In order: the title; a statement in the opening (``2012年度``, ``2012年政府信息公开``); the
+    statistical period; else the release date that signs the report, when it falls in January to
+    June (reports are due by the end of March), as the year before it — with a warning. Nothing
+    else is guessed: a year merely mentioned in the opening is no report year.
+    """
     if title and (m := _YEAR_IN_TITLE.search(title)):
-        return int(m.group(1))
+        return int(m.group(1)), None
+    if m := _YEAR_STATED.search(_opening(text)):
+        return int(m.group(1)), None
     if period:
-        return period[0].year
-    first = _YEAR_IN_TITLE.search(text[:2000])
-    return int(first.group(1)) if first else None
+        return period[0].year, None
+    signed = release_date(text)
+    if signed and signed.month <= 6:
+        return signed.year - 1, (
+            f"the title, opening and statistical period state no year: {signed.year - 1} is inferred "
+            f"from the release date {signed.isoformat()} that signs the report"
+        )
+    return None, None
+
+
+def _opening(text: str) -> str:
+    """The text before the first numbered part (一、…), at most 3,000 characters."""
+    first = _FIRST_PART.search(text)
+    return text[: min(first.start() if first else len(text), 3000)]
+
+
+def release_date(text: str) -> date | None:
+    """The date that signs the report: the last line that is a date (``2013年3月29日``, ``二〇一三年三月二十九日``),
+    alone or after the agency's name."""
+    for line in reversed(text.splitlines()):
+        if m := _SIGNATURE_DATE.match(line.strip()):
+            try:
+                return date(*(_chinese_number(g) for g in m.group("y", "m", "d")))
+            except ValueError:
+                return None
+    return None
+
+
+def _chinese_number(digits: str) -> int:
+    """``2013`` → 2013, ``二〇一三`` → 2013 (digit by digit), ``二十九`` → 29."""
+    if digits.isdigit():
+        return int(digits)
+    if "十" in digits:
+        tens, _, units = digits.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+    return int("".join(str(_CN_DIGITS[c]) for c in digits))
 
 
 def period(text: str) -> tuple[date, date] | None:
