@@ -13,9 +13,11 @@ import ctypes
 import io
 import os
 import queue
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -147,14 +149,19 @@ def isolate_network() -> bool:
 
 
 def main(argv: list[str]) -> None:
-    """Worker entry point: ``python -m kg.workers FD STORE_DIR``."""
+    """Worker entry point: ``python -m kg.workers FD SOURCE memory|disk``: an N-Quads file loaded into
+    memory, or an on-disk store opened read-only."""
     conn = Connection(int(argv[1]))
     isolated = isolate_network()
     import pyoxigraph as ox
 
     try:
-        store = ox.Store.read_only(argv[2])
-    except OSError as exc:
+        if argv[3] == "memory":
+            store = ox.Store()
+            store.bulk_load(path=argv[2], format=ox.RdfFormat.N_QUADS)
+        else:
+            store = ox.Store.read_only(argv[2])
+    except (OSError, SyntaxError) as exc:
         conn.send(("failed", f"cannot open the store {argv[2]}: {exc}"))
         return
     conn.send(("ready", isolated))
@@ -174,12 +181,12 @@ def main(argv: list[str]) -> None:
 class Worker:
     """One worker process and the connection to it."""
 
-    def __init__(self, store_dir: Path) -> None:
+    def __init__(self, source: Path, mode: str) -> None:
         ours, theirs = socket.socketpair()
         package_root = str(Path(__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.workers", str(theirs.fileno()), str(store_dir)],
+            [sys.executable, "-m", "kg.workers", str(theirs.fileno()), str(source), mode],
             pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -206,10 +213,30 @@ class Worker:
 
 
 class Pool:
-    """Worker processes sharing one read-only store; ``run`` answers a request within the time limit."""
+    """Worker processes over one store; ``run`` answers a request within the time limit.
 
-    def __init__(self, store_dir: Path, size: int = 2, timeout: float = 10.0, prefixes: dict[str, str] | None = None) -> None:
-        self.store_dir, self.size, self.timeout, self.prefixes = store_dir, size, timeout, prefixes
+    In memory (the default) each worker loads a dump of the store: queries run two to four times
+    faster than on the on-disk store, at the cost of a copy of the graph in each worker.
+    """
+
+    def __init__(
+        self,
+        store_dir: Path,
+        size: int = 2,
+        timeout: float = 10.0,
+        prefixes: dict[str, str] | None = None,
+        in_memory: bool = True,
+    ) -> None:
+        self.size, self.timeout, self.prefixes = size, timeout, prefixes
+        self._scratch = None
+        if in_memory:
+            import pyoxigraph as ox
+
+            self._scratch = Path(tempfile.mkdtemp(prefix="kg-workers-"))
+            self.source, self.mode = self._scratch / "quads.nq", "memory"
+            ox.Store.read_only(str(store_dir)).dump(str(self.source), format=ox.RdfFormat.N_QUADS)
+        else:
+            self.source, self.mode = store_dir, "disk"
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
@@ -225,7 +252,7 @@ class Pool:
 
     def _add(self) -> None:
         try:
-            worker = Worker(self.store_dir)
+            worker = Worker(self.source, self.mode)
         except RuntimeError as exc:
             sys.stderr.write(f"error: {exc}\n")
             return
@@ -263,6 +290,8 @@ class Pool:
             workers, self._all = list(self._all), set()
         for worker in workers:
             worker.kill()
+        if self._scratch:
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

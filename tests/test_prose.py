@@ -372,3 +372,16 @@ def test_an_unknown_pipeline_is_one_line_and_no_output(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "--nlp no_such_pipeline_xyz" in result.stderr
     assert "Traceback" not in result.stderr and not out.exists()
+
+
+def test_none_opening_a_clause_is_a_stated_zero(reports, tmp_path):
+    """2023: 代表建议116件，其中…，无公开答复 — no replies to the NPC suggestions were published: a fact, 0."""
+    zeros = [m for m in reports["mfa-2023.md"].metrics if m.stated == "无"]
+    assert [(_local(m.indicator), m.value, [_local(v) for _, v in m.dimensions]) for m in zeros] == [
+        ("proposal-replies-published", 0, ["npc-session"])
+    ]
+    path = tmp_path / "none.txt"
+    path.write_text("某县教育局2017年政府信息公开工作年度报告\n一、概述\n本年度工作平稳，无重大变化，无。\n", encoding="utf-8")
+    report = parse(path)
+    assert not [m for m in report.metrics if m.stated == "无"]  # 无重大变化: nothing counted
+    assert not [d for d in report.diagnostics if d.code == "figure-not-understood"]

@@ -97,7 +97,7 @@ def test_named_graph_uri_limits_graph_patterns(endpoint):
 
 
 def test_protocol_dataset_overrides_from_and_sparql_query_body_takes_it_from_the_url(endpoint):
-    query = f"PREFIX ogi: <https://w3id.org/cn-ogi/def#> SELECT ?year FROM <{REPORT}2011> WHERE {{ ?r ogi:year ?year }}"
+    query = REPORTS_PER_YEAR.replace("SELECT ?year WHERE", f"SELECT ?year FROM <{REPORT}2011> WHERE")
     assert years(get(endpoint, query=query)[2]) == ["2011"]
     url = f"{endpoint}/sparql?" + urllib.parse.urlencode({"default-graph-uri": REPORT + "2024"})
     status, _, body = http("POST", url, query.encode(), {"Content-Type": "application/sparql-query"})

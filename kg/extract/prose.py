@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 
 from kg.extract import names
@@ -46,6 +47,8 @@ from kg.reference import DEF, Concept, vocabulary
 
 COMPONENTS = ("ogi_figures", "ogi_sentences", "ogi_names", "ogi_meaning")
 _CLAUSE = re.compile(r"[，,：:]")
+_BREAK = re.compile(r"[，,：:；;。！？!?\n]")
+_CLAUSE_OPENING_NONE = re.compile(r"(?:^|[，,：:；;。\n])\s*无")
 _TITLE = re.compile(r"《[^《》\n]{0,80}》")
 _JOINED = re.compile(r"^[\s、和及与“”\"]*(?:[(（][^()（）]{0,10}[)）])?[\s、和及与“”\"]*$")
 
@@ -101,6 +104,20 @@ def _text(doc) -> str:
     return doc.user_data["ogi_text"]
 
 
+def _none(text: str) -> list[int]:
+    """Offsets of 无 opening a short clause (…，无公开答复): a stated zero of what follows, if a cue says what.
+
+    Clauses about a 情况 are left to the stated zeros of ``kg.extract.statements``.
+    """
+    found = []
+    for m in _CLAUSE_OPENING_NONE.finditer(text):
+        stop = _BREAK.search(text, m.end())
+        clause = text[m.end() : stop.start() if stop else len(text)]
+        if 2 <= len(clause) <= 12 and "情况" not in clause:
+            found.append(m.end() - 1)
+    return found
+
+
 def _spans(doc, found, label: str, attr: str):
     out = []
     for start, end, value in found:
@@ -137,6 +154,7 @@ def _figures_component(doc):
         blocked.extend((m.start(), m.end()) for m in re.finditer(re.escape(phrase), text))
     found: list[tuple[int, int, Figure | None]] = [(f.start, f.end, f) for f in figures(text)]
     found += [(s, e, None) for s, e in vague(text)]  # 数千万: a figure without a value
+    found += [(s, s + 1, Figure(Decimal(0), None, "exact", "无", s, s + 1)) for s in _none(text)]
     found = sorted(f for f in found if all(f[1] <= s or f[0] >= e for s, e in blocked))
     spans = filter_spans(_spans(doc, found, "FIGURE", "figure"))
     with doc.retokenize() as retokenizer:
@@ -324,7 +342,12 @@ def _read(text: str, place: _Place, figure: Figure | None, previous: Reading | N
         return Reading(why="a rate (每周…), not a count for the year")
     if any(place.local.rstrip().endswith(w) for w in cues.change):
         return Reading(why="a difference from another figure (增加…), not a count")
-    chosen, after = _indicator(text, place, previous, head)
+    if figure.stated == "无":  # a stated zero: what follows 无 says of what, or it is no figure at all
+        chosen, after = _nearest(cues.indicators, text[place.end : place.clause_end], after=True), True
+        if len(chosen) != 1:
+            return Reading()
+    else:
+        chosen, after = _indicator(text, place, previous, head)
     if not chosen:
         return Reading(why="no indicator cue")
     if len(chosen) > 1:
@@ -392,7 +415,9 @@ def _collect(doc, offset: int, text: Text, report: Report) -> None:
         for span in inside:
             figure: Figure | None = span._.figure
             reading: Reading = span._.reading
-            if reading.why is not None or reading.indicator is None:
+            if reading.indicator is None and reading.why is None:
+                continue  # 无 before no counted thing
+            if reading.indicator is None:
                 stated = _text(doc)[span.start_char : span.end_char].strip()
                 report.diagnostics.append(Diagnostic("note", "figure-not-understood", f"{reading.why}: {stated!r} in: {source}"))
                 continue
