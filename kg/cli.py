@@ -425,6 +425,9 @@ def serve(
     timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped (503).", min=0.01)] = 10.0,
     max_rows: Annotated[int, typer.Option(help="Rows (or triples) an answer may have (413 beyond).", min=1)] = 10_000,
     workers: Annotated[int, typer.Option(help="Query worker processes (queries answered at once).", min=1)] = 2,
+    memory: Annotated[
+        bool, typer.Option("--memory/--on-disk", help="Workers hold the graph in memory (faster) or read it from disk.")
+    ] = True,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Processes parsing report files; 0 means one per CPU.", min=0)] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not log each request.")] = False,
 ) -> None:
@@ -479,7 +482,7 @@ def serve(
     reader = pyoxigraph.Store.read_only(str(store_dir))
     graphs, triples = graph_sizes(reader), default_size(reader)
     del reader
-    pool = Pool(store_dir, workers, timeout, prefixes=PREFIXES)
+    pool = Pool(store_dir, workers, timeout, prefixes=PREFIXES, in_memory=memory)
     try:
         server = make_server(Endpoint(pool, graphs, triples, max_rows, catalogue(), quiet), host, port)
     except OSError as exc:
