@@ -19,6 +19,7 @@ import argparse
 import http.client
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -103,8 +104,9 @@ def over_http(host: str, port: int, text: str, runs: int) -> list[float]:
     return times
 
 
-def with_rdflib(path: Path, texts: dict[str, str], runs: int) -> dict[str, float]:
-    """Median seconds of each query in rdflib's own engine (results fully iterated)."""
+def with_rdflib(path: Path, texts: dict[str, str], runs: int, cap: float) -> dict[str, float]:
+    """Median seconds of each query in rdflib's own engine (results fully iterated). Each query runs
+    in a forked child, stopped after ``cap`` seconds (then reported as at least ``cap``)."""
     from rdflib import Dataset
 
     started = time.perf_counter()
@@ -114,36 +116,70 @@ def with_rdflib(path: Path, texts: dict[str, str], runs: int) -> dict[str, float
     medians = {}
     for name, text in texts.items():
         times = []
-        try:
-            for _ in range(runs):
-                started = time.perf_counter()
-                list(dataset.query(text))
-                times.append(time.perf_counter() - started)
-        except Exception as exc:  # rdflib's engine cannot run every SPARQL 1.1 query
-            print(f"  rdflib: {name} fails: {type(exc).__name__}: {exc}", flush=True)
+        for _ in range(runs):
+            took = _forked(lambda t=text: list(dataset.query(t)), cap)
+            if took is None:
+                break
+            times.append(took)
+            if took >= cap:
+                break
+        if not times:
+            print(f"  rdflib: {name} fails", flush=True)
             continue
         medians[name] = statistics.median(times)
-        print(f"  rdflib: {name} {medians[name] * 1000:,.0f} ms", flush=True)
+        print(f"  rdflib: {name} {'≥ ' if medians[name] >= cap else ''}{medians[name] * 1000:,.0f} ms", flush=True)
     return medians
+
+
+def _forked(work, cap: float) -> float | None:
+    """Seconds ``work`` takes in a forked child; ``cap`` if it is not done by then; None if it fails."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: time the work, report, leave
+        os.close(read)
+        try:
+            started = time.perf_counter()
+            work()
+            os.write(write, str(time.perf_counter() - started).encode())
+        except Exception as exc:  # rdflib's engine cannot run every SPARQL 1.1 query
+            sys.stderr.write(f"  rdflib: {type(exc).__name__}: {exc}\n")
+        os._exit(0)
+    os.close(write)
+    deadline = time.monotonic() + cap
+    finished = False
+    while time.monotonic() < deadline:
+        if os.waitpid(pid, os.WNOHANG) != (0, 0):
+            finished = True
+            break
+        time.sleep(0.02)
+    if not finished:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    answer = os.read(read, 64)
+    os.close(read)
+    if answer:
+        return float(answer)
+    return None if finished else cap
 
 
 def p95(times: list[float]) -> float:
     return statistics.quantiles(times, n=20)[18] if len(times) > 1 else times[0]
 
 
-def bench(label: str, path: Path, serve_args: list[str], runs: int, rdflib_runs: int) -> None:
+def bench(label: str, path: Path, serve_args: list[str], runs: int, rdflib_runs: int, cap: float) -> None:
     texts = {q.name: q.text for q in catalogue()}
     print(f"{label}: serving …", flush=True)
     with served(*serve_args) as (host, port):
         timings = {name: over_http(host, port, text, runs) for name, text in texts.items()}
-    rdflib = with_rdflib(path, texts, rdflib_runs) if rdflib_runs else {}
+    rdflib = with_rdflib(path, texts, rdflib_runs, cap) if rdflib_runs else {}
     print(f"\n{label}\n{'question':28} {'median ms':>10} {'p95 ms':>8} {'rdflib ms':>10} {'ratio':>7}")
     medians = []
     for name, times in timings.items():
         median = statistics.median(times)
         medians.append(median)
         slow = rdflib.get(name)
-        other = f"{slow * 1000:10.0f} {slow / median:6.0f}x" if slow else f"{'fails' if rdflib else '':>10}"
+        at_least = ">" if slow and slow >= cap else " "
+        other = f"{at_least}{slow * 1000:9.0f} {at_least}{slow / median:5.0f}x" if slow else f"{'fails' if rdflib else '':>10}"
         print(f"{name:28} {median * 1000:10.2f} {p95(times) * 1000:8.2f} {other}")
     ran = [n for n in timings if n in rdflib]
     total = sum(rdflib[n] for n in ran) / sum(statistics.median(timings[n]) for n in ran) if ran else 0
@@ -160,18 +196,20 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=1000, help="reports in the synthetic graph (0: skip it)")
     parser.add_argument("--runs", type=int, default=30, help="HTTP requests a question on each graph")
     parser.add_argument("--rdflib-runs", type=int, default=3, help="rdflib runs a question (0: skip rdflib)")
+    parser.add_argument("--rdflib-cap", type=float, default=300, help="seconds after which an rdflib run is stopped")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         bundled = bundled_quads()
         small = Path(tmp) / "bundled.nq"
         small.write_text(bundled, encoding="utf-8")
-        bench(f"bundled graph ({bundled.count(chr(10)):,} quads)", small, [], args.runs, args.rdflib_runs)
+        bench(f"bundled graph ({bundled.count(chr(10)):,} quads)", small, [], args.runs, args.rdflib_runs, args.rdflib_cap)
         if args.reports:
             big = Path(tmp) / "synthetic.nq"
             big.write_text(synthetic_quads(bundled, args.reports), encoding="utf-8")
             quads = sum(1 for _ in big.open(encoding="utf-8"))
             label = f"synthetic graph ({args.reports:,} reports, {quads:,} quads)"
-            bench(label, big, [str(big), "-j", str(os.cpu_count() or 1)], max(5, args.runs // 3), args.rdflib_runs)
+            serve_args = [str(big), "-j", str(os.cpu_count() or 1)]
+            bench(label, big, serve_args, max(5, args.runs // 3), args.rdflib_runs, args.rdflib_cap)
 
 
 if __name__ == "__main__":
