@@ -21,7 +21,8 @@ How a figure is read, within its sentence:
   clause before the figure, since the previous figure; the nearest cue wins, then the longer.
   Without one, a figure after 其中 keeps the indicator of the figure it breaks down, a figure after
   、 that of the figure before; else the cue may follow the figure (219个驻外外交机构开通网站).
-  Right after a rate word (每周) or a change word (增加) a figure is not a count for the year.
+  In a clause with a rate word (每周), or right after a change word (增加), a figure is not a count
+  for the year. 无 opening a short clause before a counted thing (无公开答复) is a stated zero.
 - Subject: the platforms or publication named nearest before the figure (several when joined by
   、 和 及), or right after it when the cue came from there. Posts of the agency's own portal count
   as portal items. Services (微博, 微信 ...) named nearest before the figure say where it counts.
