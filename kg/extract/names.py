@@ -235,8 +235,8 @@ def _title(text: str, m: re.Match[str], agency: Agency, aliases: dict[str, Thing
     elif known is not None:
         thing = _known_thing(known, agency)
     elif re.match(r"^\s*(?:节目|栏目)", after):
-        thing = Thing("platform", quote(flat, safe=""), title, f"{DEF}platform-type/programme", labels=((title, "zh-Hans"),))
-        thing = replace(thing, discovered=True)
+        programme = f"{DEF}platform-type/programme"
+        thing = Thing("platform", quote(flat, safe=""), title, programme, labels=((title, "zh-Hans"),), discovered=True)
     else:
         doc = next((iri for cue, iri in lex.document_cues if flat.endswith(cue)), None)
         if doc is not None:
