@@ -193,7 +193,6 @@ DIVERGENT = {
     "platform-figures": (True, "rows differ between Virtuoso and the embedded engine"),
     "platforms-first-mentioned": (True, "Virtuoso returns extra rows for the sub-select joined with OPTIONAL labels"),
     "publications": (True, 'GROUP_CONCAT over no rows: Virtuoso gives "", the embedded engine leaves it unbound'),
-    "reconsideration-litigation": (True, "Virtuoso's cost estimate (258 s) exceeds its query limit; refused unrun"),
     "unreconciled-tables": (False, "runs past Virtuoso's 30 s query limit"),
 }
 
