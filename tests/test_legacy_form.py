@@ -212,3 +212,17 @@ def test_a_cited_form_is_not_taken_for_the_form(tmp_path, report_2012):
     report = _parse(tmp_path, text)
     assert report.parts == ("一 overview", "二 proactive", "三 requests", "四 fees", "五 appeals", "六 problems")
     assert not [d for d in report.diagnostics if d.code == "table-not-read"]
+
+
+def test_saved_questions_span_both_eras(tmp_path, report_2012):
+    """Applications received and fees from the old form answer the same saved questions as the standard tables."""
+    from conftest import kg
+
+    form = tab_form().replace("（一）收到申请数\t件\t\t", "（一）收到申请数\t件\t50\t62")
+    path = tmp_path / "form-2012.txt"
+    path.write_text(report_2012.replace("外交部", "某某市商务局") + form, encoding="utf-8")
+    received = kg("query", "applications-received", "--graph", str(path), "-f", "csv")
+    assert received.returncode == 0, received.stderr
+    assert received.stdout.splitlines()[1:] == ["某某市商务局,2012,50,exact,table,stated"]  # this period, not 本年累计 62
+    fees = kg("query", "fees", "--graph", str(path), "-f", "csv")
+    assert "某某市商务局,2012,依申请公开收取费用,1500,0.15,stated" in fees.stdout.splitlines()
