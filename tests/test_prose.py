@@ -385,3 +385,24 @@ def test_none_opening_a_clause_is_a_stated_zero(reports, tmp_path):
     report = parse(path)
     assert not [m for m in report.metrics if m.stated == "无"]  # 无重大变化: nothing counted
     assert not [d for d in report.diagnostics if d.code == "figure-not-understood"]
+
+
+def test_breakdowns_keep_their_indicator_only_with_a_known_dimension(tmp_path):
+    """其中 parts are read as parts (当面/网络申请: request channels) or listed, never as more totals."""
+    path = tmp_path / "city.txt"
+    path.write_text(
+        "某市人民政府办公室2017年政府信息公开工作年度报告\n一、概述\n本年度工作平稳。\n二、主动公开政府信息情况\n"
+        "全年共主动公开政府信息1234条，其中通过政府网站公开1000条。\n三、依申请公开政府信息情况\n"
+        "共受理政府信息公开申请35件，其中当面申请5件，网络申请30件。\n",
+        encoding="utf-8",
+    )
+    report = parse(path)
+    rows = [(m.stated, _local(m.indicator), sorted(_local(v) for _, v in m.dimensions)) for m in _prose(report)]
+    assert rows == [
+        ("1234条", "proactive-items", []),
+        ("35件", "applications-received", ["total"]),
+        ("5件", "applications-received", ["in-person", "total"]),
+        ("30件", "applications-received", ["online", "total"]),
+    ]
+    notes = [d.message for d in report.diagnostics if d.code == "figure-not-understood"]
+    assert len(notes) == 1 and "'1000条'" in notes[0] and "其中" in notes[0]

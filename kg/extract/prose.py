@@ -368,10 +368,14 @@ def _read(text: str, place: _Place, figure: Figure | None, previous: Reading | N
     services = [h for h in hits if h.thing.kind == "service"]
     on = tuple(sorted({h.thing.key for h in _group(services, text, place.start)})) if platforms else ()
     dims = {vocabulary().dimension(d): d for d in indicator.defaults}
+    own = False  # a dimension value named in the figure's own clause
     for prop in cues.prose_dimensions.get(indicator.iri, ()):
         value = _nearest(cues.dimension_concepts.get(prop, ()), text[place.sentence_start : place.start])
         if len(value) == 1:
             dims[prop] = value[0].iri
+            own = own or bool(_nearest(value, place.local))
+    if head is not None and chosen == [head.indicator] and not own:
+        return Reading(why=f"a part of {indicator.label_zh} (其中…) by something the reference data does not name")
     return Reading(indicator, tuple(sorted(dims.items())), about, on)
 
 
