@@ -62,16 +62,18 @@ def load(
     reports = [p for p in paths if not is_rdf(p)]
     for path in (p for p in paths if is_rdf(p)):
         fmt = RDF_SUFFIXES[path.suffix.lower()]
-        graph = None if fmt in QUAD_FORMATS else ox.NamedNode(path.resolve().as_uri())
         try:
-            store.bulk_load(path=str(path), format=fmt, to_graph=graph)
+            if fmt in QUAD_FORMATS:
+                store.bulk_load(path=str(path), format=fmt)
+                _merge(store, (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=fmt)))
+            else:
+                store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(path.resolve().as_uri()))
+                store.bulk_load(path=str(path), format=fmt)  # and into the default graph
             loaded.files += 1
         except (SyntaxError, ValueError, OSError) as exc:
             loaded.errors.append(f"{path}: not readable as {fmt.name}: {_one_line(exc)}")
     if reports:
         _load_reports(store, reports, loaded, jobs, base)
-    # The default graph is the RDF merge of all graphs: each triple once, however many graphs hold it.
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     loaded.triples = default_size(store)
     return store, loaded
 
@@ -93,18 +95,23 @@ def _load_reports(store: ox.Store, paths: list[Path], loaded: Loaded, jobs: int,
             continue
         seen[key] = path
         graph = report_graph(result, base)
-        store.bulk_load(
-            graph.serialize(format="nt", encoding="utf-8"),
-            format=ox.RdfFormat.N_TRIPLES,
-            to_graph=ox.NamedNode(str(report_iri(result, base))),
-        )
+        _both(store, graph.serialize(format="nt", encoding="utf-8"), str(report_iri(result, base)))
         loaded.reports += 1
     if loaded.reports:
-        store.bulk_load(
-            reference_graph().serialize(format="nt", encoding="utf-8"),
-            format=ox.RdfFormat.N_TRIPLES,
-            to_graph=ox.NamedNode(ONTOLOGY_GRAPH),
-        )
+        _both(store, reference_graph().serialize(format="nt", encoding="utf-8"), ONTOLOGY_GRAPH)
+
+
+# The default graph is the RDF merge of all graphs: every triple is loaded into its named graph and
+# into the default graph, where a triple held by several graphs is stored once.
+
+
+def _both(store: ox.Store, ntriples: bytes, graph: str) -> None:
+    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def _merge(store: ox.Store, triples: Iterable[ox.Triple]) -> None:
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
 
 
 def _one_line(exc: BaseException) -> str:
