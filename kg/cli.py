@@ -185,6 +185,7 @@ def build(
             raise typer.Exit(EXIT_NOTHING_BUILT) from None
 
     stats = _Stats()
+    stats.rejected = len(errors)  # an input naming no report file is rejected too: the summary says so
     diag_lines: list[str] = []
     seen: dict[tuple[str, int], str] = {}
     shared: set = set()  # triples about agencies, platforms and publications already written
