@@ -112,3 +112,4 @@ def test_bad_input_is_one_line_naming_the_file(bad, inputs, status, named, probl
     if written:
         graph = Graph().parse(out, format="turtle")
         assert len(set(graph.subjects(RDF.type, OGI.Report))) == 1
+        assert "1 inputs rejected" in result.stderr.splitlines()[-1]  # the summary counts what was left out
