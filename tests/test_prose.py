@@ -406,3 +406,19 @@ def test_breakdowns_keep_their_indicator_only_with_a_known_dimension(tmp_path):
     ]
     notes = [d.message for d in report.diagnostics if d.code == "figure-not-understood"]
     assert len(notes) == 1 and "'1000条'" in notes[0] and "其中" in notes[0]
+
+
+def test_word_tokens_that_straddle_a_figure_do_not_change_its_reading():
+    """A word segmenter may glue 信息 to 1.15 and split 万条 off (as jieba does): the figure is still read on its characters."""
+    from spacy.tokens import Doc
+
+    nlp = pipeline()
+    words = ["“", "外交小灵通", "”", "微博", "全年", "发布", "信息1.15", "万条", "。"]
+    doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    (span,) = doc.spans["ogi_figures"]
+    reading = span._.reading
+    assert (span._.figure.stated, span._.figure.value) == ("1.15万条", Decimal(11500))
+    assert _local(reading.indicator.iri) == "posts" and [h.thing.key for h in reading.about] == ["waijiao-xiaolingtong"]
+    assert [e.label_ for e in doc.ents] == ["PLATFORM", "SERVICE"]

@@ -196,7 +196,10 @@ def _meaning_component(doc):
     text = _text(doc)
     names_ = _by_sentence(doc, "ogi_names")
     for sentence, inside, named in zip(doc.spans["ogi_sentences"], _by_sentence(doc, "ogi_figures"), names_, strict=True):
-        found = [(f.start_char, f.end_char, f._.figure) for f in inside]
+        # the figure's own characters: a trained tokenizer's token may reach past it (信息1.15万条)
+        found = [
+            (f._.figure.start, f._.figure.end, f._.figure) if f._.figure else (f.start_char, f.end_char, None) for f in inside
+        ]
         readings = read_sentence(text, sentence.start_char, sentence.end_char, found, [h._.hit for h in named])
         for span, reading in zip(inside, readings, strict=True):
             span._.reading = reading
