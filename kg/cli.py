@@ -483,7 +483,11 @@ def serve(
     reader = pyoxigraph.Store.read_only(str(store_dir))
     graphs, triples = graph_sizes(reader), default_size(reader)
     del reader
-    pool = Pool(store_dir, workers, timeout, prefixes=PREFIXES, in_memory=memory)
+    try:
+        pool = Pool(store_dir, workers, timeout, prefixes=PREFIXES, in_memory=memory)
+    except RuntimeError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(EXIT_NOTHING_BUILT) from None
     try:
         server = make_server(Endpoint(pool, graphs, triples, max_rows, catalogue(), quiet), host, port)
     except OSError as exc:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-STARTUP_SECONDS = 60
+STARTUP_SECONDS = 900  # a worker loading millions of quads into memory on a busy machine takes minutes
 
 
 @dataclass(frozen=True)
