@@ -146,6 +146,7 @@ def turtle(graph: Graph) -> str:
         predicates = blocks[subject]
         lines = [f"    {p} {' , '.join(sorted(predicates[p]))}" for p in sorted(predicates, key=_type_first)]
         out.append(f"\n{subject}\n" + " ;\n".join(lines) + " .\n")
+    nsm.reset()  # it caches every IRI it has abbreviated: keep memory flat across reports
     return "".join(out)
 
 
