@@ -196,7 +196,7 @@ def _meaning_component(doc):
     text = _text(doc)
     names_ = _by_sentence(doc, "ogi_names")
     for sentence, inside, named in zip(doc.spans["ogi_sentences"], _by_sentence(doc, "ogi_figures"), names_, strict=True):
-        # the figure's own characters: a trained tokenizer's token may reach past it (信息1.15万条)
+        # the figure's own characters: a trained tokenizer's token may reach past it (信息2.5万条)
         found = [
             (f._.figure.start, f._.figure.end, f._.figure) if f._.figure else (f.start_char, f.end_char, None) for f in inside
         ]
