@@ -155,9 +155,10 @@ def build(
     """
     from rdflib import Graph
 
+    from kg.background import Workers
     from kg.catalog import Ledger, write_catalog
-    from kg.pipeline import run
     from kg.rdf import report_graph
+    from kg.reference import vocabulary
     from kg.resources import bundled_corpus
     from kg.write import Writer, format_for
 
@@ -190,14 +191,16 @@ def build(
     seen: dict[tuple[str, int], str] = {}
     shared: set = set()  # triples about agencies, platforms and publications already written
     summaries = Graph()
+    vocabulary()  # needed here and in the workers: loaded once, before they fork
     writer = Writer(out, out_format)
     ledger = Ledger(base)
+    workers = None
     try:
         from kg.rdf import reference_graph
 
+        workers = Workers(paths, (os.cpu_count() or 1) if jobs == 0 else jobs, nlp)  # parsing starts now
         ledger.write_reference(writer, reference_graph())
-        workers = (os.cpu_count() or 1) if jobs == 0 else jobs
-        for done, (path, result) in enumerate(run(paths, workers, nlp), start=1):
+        for done, (path, result) in enumerate(workers.reports(), start=1):
             _progress(done, len(paths))
             if isinstance(result, Exception):
                 stats.rejected += 1
@@ -221,30 +224,24 @@ def build(
                 )
             if validate:
                 from kg.validate import summary
-                from kg.validate import validate as check
 
                 summaries += summary(graph)  # for the cross-report shapes, checked once at the end
-                for finding in check(graph):
-                    stats.findings[finding.severity] = stats.findings.get(finding.severity, 0) + 1
-                    _say(f"shacl {finding.severity.lower()}: {result.source.name}: {finding.focus}: {finding.message}")
+                _shacl(stats, workers.validate(graph.serialize(format="nt"), tag=result.source.name))
         if not stats.reports:
             writer.abort()
             _say(f"error: none of the {len(paths)} inputs could be read as a report; nothing written")
             raise typer.Exit(EXIT_NOTHING_BUILT)
         described = ledger.finish(writer)
         if validate:
-            from kg.validate import validate as check
-            from kg.validate import validate_shared
-
-            for finding in validate_shared(summaries):
-                stats.findings[finding.severity] = stats.findings.get(finding.severity, 0) + 1
-                _say(f"shacl {finding.severity.lower()}: across reports: {finding.focus}: {finding.message}")
-            for finding in check(described):
-                stats.findings[finding.severity] = stats.findings.get(finding.severity, 0) + 1
-                _say(f"shacl {finding.severity.lower()}: dataset description: {finding.focus}: {finding.message}")
+            _shacl(stats, workers.validate(summaries.serialize(format="nt"), shared=True, tag="across reports"))
+            _shacl(stats, workers.validate(described.serialize(format="nt"), tag="dataset description"))
+            _shacl(stats, workers.findings())
         writer.commit()
+        workers.close()
     except BaseException:
         writer.abort()
+        if workers:
+            workers.close(failed=True)
         raise
     if catalog:
         write_catalog(catalog, ledger, writer)
@@ -257,6 +254,14 @@ def build(
         raise typer.Exit(EXIT_INVALID)
     if stats.rejected or errors:
         raise typer.Exit(EXIT_SOME_REJECTED)
+
+
+def _shacl(stats: _Stats, done: list) -> None:
+    """Count and print SHACL findings: (where, findings) pairs from the workers."""
+    for where, findings in done:
+        for finding in findings:
+            stats.findings[finding.severity] = stats.findings.get(finding.severity, 0) + 1
+            _say(f"shacl {finding.severity.lower()}: {where}: {finding.focus}: {finding.message}")
 
 
 def _once(graph, written: set, base: str):

@@ -41,8 +41,8 @@ _SYNTAX = {
     "json-ld": ox.RdfFormat.JSON_LD,
     "trig": ox.RdfFormat.TRIG,
 }
-# Below this many triples handed to the engine in all (data and the reference data each task
-# carries), one process is quicker than starting workers. Measured: bench/validate.py --small.
+# Below this many triples in a graph, one process checks it sooner than worker processes would
+# (they cost a fork and the parent's copy of the results). Measured: bench/validate.py --small.
 PARALLEL_FROM = 12_000
 
 _TYPE = ox.NamedNode(str(RDF.type))
@@ -364,9 +364,9 @@ def _validate_shared(text: str, triples: list[ox.Triple], reference: _Reference,
 # ---------------------------------------------------------------- one report (kg build)
 
 
-def validate(graph: Graph, engine: str | None = None) -> list[Finding]:
-    """SHACL findings for one report's graph, read together with the reference data."""
-    text = graph.serialize(format="nt")
+def validate(graph: Graph | str, engine: str | None = None) -> list[Finding]:
+    """SHACL findings for one report's graph (or its N-Triples text), read together with the reference data."""
+    text = graph if isinstance(graph, str) else graph.serialize(format="nt")
     return _validate_report(text, _parse(text), _package_reference(), engine or default_engine())[0]
 
 
@@ -382,9 +382,9 @@ def summary(graph: Graph, reference: Graph | None = None) -> Graph:
     return out
 
 
-def validate_shared(summaries: Graph, reference: Graph | None = None, engine: str | None = None) -> list[Finding]:
-    """Findings of the cross-report and reference-data shapes, on the reports' summaries."""
-    text = summaries.serialize(format="nt")
+def validate_shared(summaries: Graph | str, reference: Graph | None = None, engine: str | None = None) -> list[Finding]:
+    """Findings of the cross-report and reference-data shapes, on the reports' summaries (or their N-Triples text)."""
+    text = summaries if isinstance(summaries, str) else summaries.serialize(format="nt")
     return _validate_shared(text, _parse(text), _reference(reference), engine or default_engine())[0]
 
 
@@ -433,7 +433,7 @@ def _task(i: int) -> tuple[list[Finding], str]:
 
 
 def check(graph: Graph | Triples, jobs: int = 1, engine: str | None = None) -> Outcome:
-    """Validate a whole graph: report by report (in ``jobs`` processes when it is big enough), then across reports."""
+    """Validate a whole graph: report by report (in ``jobs`` processes if it is big enough), then across reports."""
     engine = engine or default_engine()
     _engine(engine)  # compiled here, once, before workers fork
     data = graph if isinstance(graph, Triples) else Triples.of(graph)
@@ -449,7 +449,7 @@ def check(graph: Graph | Triples, jobs: int = 1, engine: str | None = None) -> O
     outcome = Outcome(reports=len(reports), triples=len(data))
     _STATE.update(data=data, reference=reference, engine=engine, tasks=tasks)
     try:
-        for findings, results in _map(_task, sizes, jobs):
+        for findings, results in _map(_task, sizes, jobs if len(data) >= PARALLEL_FROM else 1):
             outcome.findings.extend(findings)
             outcome.results.parse(data=results, format="nt")
     finally:
@@ -458,9 +458,9 @@ def check(graph: Graph | Triples, jobs: int = 1, engine: str | None = None) -> O
 
 
 def _map(function: Callable[[int], tuple], sizes: list[int], jobs: int) -> list:
-    """``function`` over task numbers, in order; in worker processes, biggest task first, when the work is big enough."""
+    """``function`` over task numbers, results in order; in ``jobs`` worker processes, biggest task first."""
     jobs = (os.cpu_count() or 1) if jobs == 0 else jobs
-    if jobs <= 1 or len(sizes) < 2 or os.name == "nt" or sum(sizes) < PARALLEL_FROM:
+    if jobs <= 1 or len(sizes) < 2 or os.name == "nt":
         return [function(i) for i in range(len(sizes))]
     order = sorted(range(len(sizes)), key=lambda i: -sizes[i])
     out: list = [None] * len(sizes)
