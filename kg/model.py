@@ -73,7 +73,7 @@ class Metric:
     indicator: str
     value: Decimal
     unit: str
-    stated: str  # the value as written, e.g. "5270.6597万元"
+    stated: str  # the value as written, e.g. "12.5万元"
     source_text: str  # the sentence or table row, original script
     approximation: str = "exact"  # local name in the approximation scheme
     dimensions: tuple[tuple[str, str], ...] = ()  # (dimension property IRI, concept IRI), sorted
