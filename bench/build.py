@@ -1,15 +1,20 @@
 """Wall time and peak memory of whole-process `kg build`, as a user runs it.
 
 1. The bundled corpus (five reports, SHACL on), built --runs times, each in a fresh child process:
-   median and minimum wall time, peak resident memory (the kernel's ru_maxrss for the child).
+   median and minimum wall time, CPU time (user + system of the process and the workers it waited
+   for), peak resident memory (the kernel's ru_maxrss: the largest of those processes); and after
+   each build, ``kg validate`` of the graph it wrote, measured the same way.
 2. A larger synthetic corpus: the bundled texts repeated under other agency names (甲乙局, 甲丙局, …),
    so every copy is another report with its own IRIs, written to a temporary folder and built once
    with and once without SHACL: reports per second.
 
-Prints figures; asserts nothing. The target for (1) is under 5 s on a 2-core machine.
+Prints figures; asserts nothing. The targets for (1) are build under 5 s and validate under 3 s on a
+quiet 2-core machine. The load average is printed with them: on a busy machine wall time exceeds CPU
+time; ``--nice -15`` (root only) runs the measured commands ahead of other work, as if it were quiet.
 
     python bench/build.py                  # 5 runs of the bundled corpus, 100 synthetic reports
     python bench/build.py --runs 3 --synthetic 300 --jobs 2
+    python bench/build.py --synthetic 0 --nice -15
 """
 
 from __future__ import annotations
@@ -42,11 +47,22 @@ def synthesise(folder: Path, count: int) -> None:
         (folder / f"r{n:05d}{suffix}").write_text(text.replace("外交部", agency_name(n // len(sources))), encoding="utf-8")
 
 
+NICE = 0  # --nice: niceness of the measured commands
+
+
 def build(args: list[str], out: Path) -> tuple[float, float, int, int]:
     """Wall seconds, CPU seconds (user + system), peak RSS in MiB and exit status of one `kg build` in a fresh process."""
+    return kg(["build", *args, "--out", str(out)])
+
+
+def kg(args: list[str]) -> tuple[float, float, int, int]:
+    """Wall seconds, CPU seconds (user + system), peak RSS in MiB and exit status of one `kg` command in a fresh process."""
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "kg", "build", *args, "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, "-m", "kg", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=(lambda: os.nice(NICE)) if NICE else None,
     )
     _, status, usage = os.wait4(child.pid, 0)
     cpu = usage.ru_utime + usage.ru_stime
@@ -58,12 +74,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="builds of the bundled corpus (default 5)")
     parser.add_argument("--synthetic", type=int, default=100, help="reports in the synthetic corpus (default 100; 0 skips it)")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes for the synthetic build (default 1)")
+    parser.add_argument("--nice", type=int, default=0, help="niceness of the measured commands (negative: root only)")
     options = parser.parse_args()
+    global NICE
+    NICE = options.nice
 
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         folder = Path(tmp)
         times, cpus, peaks = [], [], []
+        checks: list[tuple[float, float, int, int]] = []
+        loads = []
         for _ in range(options.runs):
+            loads.append(os.getloadavg()[0])
             seconds, cpu, peak, status = build([], folder / "bundled.ttl")
             if status != 0:
                 print(f"bundled build failed with exit status {status}")
@@ -71,11 +93,17 @@ def main() -> None:
             times.append(seconds)
             cpus.append(cpu)
             peaks.append(peak)
+            checks.append(kg(["validate", str(folder / "bundled.ttl")]))
+        print(f"{os.cpu_count()} CPUs, load average {min(loads):.1f}–{max(loads):.1f} before the runs, nice {NICE}")
         print(f"bundled corpus (5 reports, SHACL on), {options.runs} runs in fresh processes:")
         print(f"  wall time  median {statistics.median(times):.2f} s, min {min(times):.2f} s, max {max(times):.2f} s")
-        print(f"  CPU time   median {statistics.median(cpus):.2f} s (wall time exceeds it when other work shares the cores)")
+        print(f"  CPU time   median {statistics.median(cpus):.2f} s (all processes; above wall time if parallel)")
         print(f"  peak RSS   {max(peaks)} MiB (per run: {', '.join(str(p) for p in peaks)})")
         print(f"  output     {(folder / 'bundled.ttl').stat().st_size / 1e6:.2f} MB of Turtle")
+        walls, cpus, peaks, codes = zip(*checks, strict=True)
+        print(f"kg validate of that graph, {options.runs} runs (exit status {', '.join(sorted({str(c) for c in codes}))}):")
+        print(f"  wall time  median {statistics.median(walls):.2f} s, min {min(walls):.2f} s, max {max(walls):.2f} s")
+        print(f"  CPU time   median {statistics.median(cpus):.2f} s; peak RSS {max(peaks)} MiB")
 
         if options.synthetic:
             corpus = folder / "synthetic"

@@ -214,6 +214,11 @@ def build(
                 continue
             seen[key] = str(path)
             graph = report_graph(result, base)
+            if validate:
+                from kg.validate import summary
+
+                summaries += summary(graph)  # for the cross-report shapes, checked once at the end
+                _shacl(stats, workers.validate(graph.serialize(format="nt"), tag=result.source.name))
             ledger.write_report(writer, _once(graph, shared, base))
             stats.add(result)
             for d in result.diagnostics:
@@ -222,11 +227,6 @@ def build(
                 diag_lines.append(
                     json.dumps({"file": str(path), "level": d.level, "code": d.code, "message": d.message}, ensure_ascii=False)
                 )
-            if validate:
-                from kg.validate import summary
-
-                summaries += summary(graph)  # for the cross-report shapes, checked once at the end
-                _shacl(stats, workers.validate(graph.serialize(format="nt"), tag=result.source.name))
         if not stats.reports:
             writer.abort()
             _say(f"error: none of the {len(paths)} inputs could be read as a report; nothing written")
@@ -265,18 +265,15 @@ def _shacl(stats: _Stats, done: list) -> None:
 
 
 def _once(graph, written: set, base: str):
-    """The graph without the triples about shared nodes (agency, platforms, publications) an earlier report wrote."""
-    from rdflib import Graph
-
+    """The graph, less the triples about shared nodes (agency, platforms, publications) an earlier report wrote."""
     nodes = tuple(f"{base}{kind}/" for kind in ("agency", "platform", "publication", "document"))
-    rest = Graph(namespace_manager=graph.namespace_manager)
-    for triple in graph:
-        if str(triple[0]).startswith(nodes):
+    for subject in [s for s in set(graph.subjects()) if str(s).startswith(nodes)]:
+        for triple in list(graph.triples((subject, None, None))):
             if triple in written:
-                continue
-            written.add(triple)
-        rest.add(triple)
-    return rest
+                graph.remove(triple)
+            else:
+                written.add(triple)
+    return graph
 
 
 def _progress(done: int, total: int) -> None:

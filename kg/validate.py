@@ -43,7 +43,7 @@ _SYNTAX = {
 }
 # Below this many triples in a graph, one process checks it sooner than worker processes would
 # (they cost a fork and the parent's copy of the results). Measured: bench/validate.py --small.
-PARALLEL_FROM = 12_000
+PARALLEL_FROM = 6_000
 
 _TYPE = ox.NamedNode(str(RDF.type))
 _INDICATOR = ox.NamedNode(str(OGI.indicator))
