@@ -94,7 +94,7 @@ def build(
     inputs: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Report files (.txt, .md), folders (searched recursively) or quoted glob patterns. "
+            help="Report files (.txt, .md, .html, .pdf), folders (searched recursively) or quoted glob patterns. "
             "None: the bundled corpus of five Ministry of Foreign Affairs reports.",
             show_default=False,
         ),

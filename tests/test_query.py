@@ -7,12 +7,10 @@ import urllib.parse
 import urllib.request
 from decimal import Decimal
 
-import pytest
 from conftest import kg, serving
 
 from kg.query import catalogue, read_question
 
-PROSE = pytest.mark.xfail(reason="needs prose extraction (issue 3)", strict=False)
 YEARS = ["2011", "2012", "2019", "2023", "2024"]
 
 
@@ -181,7 +179,6 @@ def test_publications_per_year_distinguishes_none_mentioned(endpoint):
 # ---------------------------------------------------------------- answers from the prose (issue 3)
 
 
-@PROSE
 def test_regular_press_conferences_per_year(endpoint):
     rows = ask(endpoint, "press-conferences")
     got = {r["year"]: (r.get("pressConferences"), r.get("qualifier")) for r in rows}
@@ -194,7 +191,6 @@ def test_regular_press_conferences_per_year(endpoint):
     }
 
 
-@PROSE
 def test_questions_answered_per_year(endpoint):
     rows = ask(endpoint, "questions-answered")
     got = {r["year"]: (r.get("questions"), r.get("qualifier")) for r in rows}
@@ -207,7 +203,6 @@ def test_questions_answered_per_year(endpoint):
     }
 
 
-@PROSE
 def test_platform_figures_start_with_waijiao_xiaolingtong(endpoint):
     rows = ask(endpoint, "platform-figures")
     assert rows[0]["platform"] == "外交小灵通"
@@ -219,7 +214,6 @@ def test_platform_figures_start_with_waijiao_xiaolingtong(endpoint):
     assert {("2019", "732", "exact"), ("2019", "925", "exact")} <= xlt  # 微博 732 条，微信文章 925 篇
 
 
-@PROSE
 def test_platforms_first_mentioned_per_year(endpoint):
     rows = ask(endpoint, "platforms-first-mentioned")
     first = {r["platform"]: r["year"] for r in rows}
@@ -230,7 +224,6 @@ def test_platforms_first_mentioned_per_year(endpoint):
     assert first["外交部使团事务办公室"] == "2024"
 
 
-@PROSE
 def test_publications_per_year(endpoint):
     rows = {r["year"]: r for r in ask(endpoint, "publications")}
     assert "中国外交" in rows["2011"]["titles"] and "中国外交" in rows["2012"]["titles"]
@@ -238,7 +231,6 @@ def test_publications_per_year(endpoint):
     assert "海外防范电信网络诈骗宣传手册" in rows["2024"]["titles"]
 
 
-@PROSE
 def test_approximate_figures_are_listed_with_their_sentence(endpoint):
     rows = ask(endpoint, "approximate-figures")
     found = {(r["year"], r["stated"], r["meaning"]) for r in rows}
