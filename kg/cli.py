@@ -322,7 +322,7 @@ class _Stats:
             shacl = "SHACL: conforms" if not violations else f"SHACL: {violations} violations"
             shacl += f", {warnings} shape warnings" if warnings else ""
         return (
-            f"Wrote {out} ({MEDIA_TYPES[fmt]}, {triples} triples): {self.reports} reports "
+            f"Wrote {out} ({MEDIA_TYPES[fmt]}, {triples} triples): {self.reports} report{'' if self.reports == 1 else 's'} "
             f"of {len(self.agencies)} {'agency' if len(self.agencies) == 1 else 'agencies'} ({years}), "
             f"{self.metrics} metrics, {self.warnings} warnings, {self.not_understood} figures not understood, "
             f"{self.rejected} inputs rejected; {shacl}."

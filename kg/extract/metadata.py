@@ -115,7 +115,7 @@ def period(text: str) -> tuple[date, date] | None:
     return None
 
 
-def masthead(line: str | None, text: Text | None = None) -> tuple[date | None, str | None]:
+def masthead(line: str | None) -> tuple[date | None, str | None]:
     """Release date and original source from a masthead line."""
     if not line:
         return None, None
