@@ -46,6 +46,10 @@ def report_graph_name(report: URIRef) -> URIRef:
     return URIRef(f"{report}/graph")
 
 
+def reference_graph_name(base: str) -> URIRef:
+    return URIRef(f"{base}reference/graph")
+
+
 @dataclass(frozen=True)
 class Entry:
     """What the description keeps of one report."""
@@ -64,7 +68,7 @@ class Ledger:
     def __init__(self, base: str) -> None:
         self.base = base
         self.dataset = URIRef(f"{base}dataset")
-        self.reference_name = URIRef(f"{base}reference/graph")
+        self.reference_name = reference_graph_name(base)
         self.description_name = URIRef(f"{self.dataset}/graph")
         self.entries: list[Entry] = []
         self.reference_triples = 0

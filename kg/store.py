@@ -1,8 +1,9 @@
 """Graph files and reports loaded into a pyoxigraph store, the engine behind ``kg serve`` and ``kg query``.
 
-Each report built here goes into its own named graph (the report's IRI) and the reference
-data into the ontology's graph; a graph file's triples go into a graph named by the file's
-URI (quads keep their graphs). The default graph is the merge of all of them (each triple once).
+Each report built here goes into its own named graph (``<report IRI>/graph``) and the reference
+data into ``<base>reference/graph``, the names the quad output formats use; a graph file's
+triples go into a graph named by the file's URI (quads keep their graphs). The default graph
+is the merge of all of them (each triple once).
 
 The bundled corpus is built once and kept in an on-disk store in the user's cache, keyed by
 the contents of the package (code, ontology, corpus), so a changed parser rebuilds it.
@@ -23,7 +24,6 @@ import pyoxigraph as ox
 
 from kg.resources import bundled_corpus, data_dir
 
-ONTOLOGY_GRAPH = "https://w3id.org/cn-ogi/def"
 RDF_SUFFIXES = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".turtle": ox.RdfFormat.TURTLE,
@@ -79,6 +79,7 @@ def load(
 
 
 def _load_reports(store: ox.Store, paths: list[Path], loaded: Loaded, jobs: int, base: str | None) -> None:
+    from kg.catalog import reference_graph_name, report_graph_name
     from kg.model import InputError
     from kg.pipeline import run
     from kg.rdf import DEFAULT_BASE, reference_graph, report_graph, report_iri
@@ -95,10 +96,10 @@ def _load_reports(store: ox.Store, paths: list[Path], loaded: Loaded, jobs: int,
             continue
         seen[key] = path
         graph = report_graph(result, base)
-        _both(store, graph.serialize(format="nt", encoding="utf-8"), str(report_iri(result, base)))
+        _both(store, graph.serialize(format="nt", encoding="utf-8"), str(report_graph_name(report_iri(result, base))))
         loaded.reports += 1
     if loaded.reports:
-        _both(store, reference_graph().serialize(format="nt", encoding="utf-8"), ONTOLOGY_GRAPH)
+        _both(store, reference_graph().serialize(format="nt", encoding="utf-8"), str(reference_graph_name(base)))
 
 
 # The default graph is the RDF merge of all graphs: every triple is loaded into its named graph and

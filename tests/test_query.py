@@ -276,7 +276,7 @@ def test_a_rq_file_and_an_ad_hoc_query(kg_cache, tmp_path):
 def test_graph_files_instead_of_the_bundled_corpus(endpoint, tmp_path):
     graph_file = tmp_path / "2012.ttl"
     query = urllib.parse.urlencode(
-        {"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "default-graph-uri": "https://w3id.org/cn-ogi/id/report/mfa/2012"}
+        {"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "default-graph-uri": "https://w3id.org/cn-ogi/id/report/mfa/2012/graph"}
     )
     with urllib.request.urlopen(urllib.request.Request(f"{endpoint}/sparql?{query}", headers={"Accept": "text/turtle"})) as r:
         graph_file.write_bytes(r.read())

@@ -79,27 +79,27 @@ def test_post_sparql_query_body(endpoint):
 
 def test_default_graph_uri_picks_the_default_graph(endpoint):
     everything = count(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    only_2011 = count(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **{"default-graph-uri": REPORT + "2011"})
-    two = [REPORT + "2011", REPORT + "2012"]
+    only_2011 = count(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **{"default-graph-uri": REPORT + "2011/graph"})
+    two = [REPORT + "2011/graph", REPORT + "2012/graph"]
     both = count(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **{"default-graph-uri": two})
     assert 0 < only_2011 < both < everything
     query = "PREFIX ogi: <https://w3id.org/cn-ogi/def#> SELECT ?year WHERE { ?r a ogi:Report ; ogi:year ?year }"
-    assert years(get(endpoint, query=query, **{"default-graph-uri": REPORT + "2019"})[2]) == ["2019"]
+    assert years(get(endpoint, query=query, **{"default-graph-uri": REPORT + "2019/graph"})[2]) == ["2019"]
 
 
 def test_named_graph_uri_limits_graph_patterns(endpoint):
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
-    status, _, body = get(endpoint, query=query, **{"named-graph-uri": [REPORT + "2023", REPORT + "2024"]})
+    status, _, body = get(endpoint, query=query, **{"named-graph-uri": [REPORT + "2023/graph", REPORT + "2024/graph"]})
     assert status == 200
-    assert [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]] == [REPORT + "2023", REPORT + "2024"]
+    assert [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]] == [REPORT + "2023/graph", REPORT + "2024/graph"]
     # with only named graphs given, the default graph is empty
-    assert count(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **{"named-graph-uri": REPORT + "2023"}) == 0
+    assert count(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **{"named-graph-uri": REPORT + "2023/graph"}) == 0
 
 
 def test_protocol_dataset_overrides_from_and_sparql_query_body_takes_it_from_the_url(endpoint):
-    query = REPORTS_PER_YEAR.replace("SELECT ?year WHERE", f"SELECT ?year FROM <{REPORT}2011> WHERE")
+    query = REPORTS_PER_YEAR.replace("SELECT ?year WHERE", f"SELECT ?year FROM <{REPORT}2011/graph> WHERE")
     assert years(get(endpoint, query=query)[2]) == ["2011"]
-    url = f"{endpoint}/sparql?" + urllib.parse.urlencode({"default-graph-uri": REPORT + "2024"})
+    url = f"{endpoint}/sparql?" + urllib.parse.urlencode({"default-graph-uri": REPORT + "2024/graph"})
     status, _, body = http("POST", url, query.encode(), {"Content-Type": "application/sparql-query"})
     assert status == 200 and years(body) == ["2024"]
 
@@ -172,7 +172,7 @@ def test_service_description_without_a_query(endpoint):
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in sd
     assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV") in set(sd.objects(service, SD.resultFormat))
     names = {str(n) for n in sd.objects(None, SD.name)}
-    assert {REPORT + str(y) for y in (2011, 2012, 2019, 2023, 2024)} <= names
+    assert {REPORT + f"{y}/graph" for y in (2011, 2012, 2019, 2023, 2024)} <= names
     status, headers, body = http("GET", f"{endpoint}/sparql", headers={"Accept": "application/rdf+xml"})
     assert headers["Content-Type"].startswith("application/rdf+xml")
     assert len(Graph().parse(data=body, format="xml")) == len(sd)
@@ -327,7 +327,7 @@ def test_serves_graph_and_report_files_it_is_given(endpoint, corpus, kg_cache, t
         endpoint,
         "application/n-triples",
         query="CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-        **{"default-graph-uri": [REPORT + "2011", REPORT + "2023"]},
+        **{"default-graph-uri": [REPORT + "2011/graph", REPORT + "2023/graph"]},
     )
     graph_file.write_bytes(body)
     with serving(str(graph_file), str(corpus["mfa-2011.txt"]), "--quiet", env=kg_cache, log=tmp_path / "log") as url:
@@ -336,7 +336,7 @@ def test_serves_graph_and_report_files_it_is_given(endpoint, corpus, kg_cache, t
         assert years(body) == ["2011", "2023"]  # 2011 from both inputs, once
         _, _, body = get(url, query="SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
         graphs = [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]]
-        assert graph_file.resolve().as_uri() in graphs and REPORT + "2011" in graphs
+        assert graph_file.resolve().as_uri() in graphs and REPORT + "2011/graph" in graphs
 
 
 def test_bad_input_is_one_line_and_nonzero(tmp_path, kg_cache):
