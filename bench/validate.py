@@ -32,28 +32,26 @@ from kg.validate import summary, validate, validate_shared
 _REPORTS: list = []
 
 
-def _one(i: int) -> int:
+def _one(i: int) -> tuple[int, str]:
+    """Validate report ``i`` of the synthetic corpus; its triple count and its summary for the cross-report pass."""
     copy, report = divmod(i, len(_REPORTS))
     base = _REPORTS[report]
     agency = base.agency if copy == 0 else Agency(f"{base.agency.name}{copy}", f"{base.agency.key}{copy}")
     graph = report_graph(dataclasses.replace(base, agency=agency))
     validate(graph)
-    return len(graph)
+    return len(graph), summary(graph).serialize(format="nt")
 
 
-def run(copies: int, jobs: int) -> tuple[float, int, int]:
-    """Seconds, reports and triples for validating ``copies`` copies of the bundled corpus."""
+def run(copies: int, jobs: int) -> tuple[int, int, float, float]:
+    """Reports, triples, seconds report by report (in ``jobs`` processes) and seconds across reports."""
     n = copies * len(_REPORTS)
     started = time.perf_counter()
     with get_context("fork").Pool(jobs) as pool:
-        triples = sum(pool.imap_unordered(_one, range(n), chunksize=4))
-    summaries = Graph()
-    for report in _REPORTS:  # the cross-report pass sees every copy's summary
-        for copy in range(copies):
-            agency = report.agency if copy == 0 else Agency(f"{report.agency.name}{copy}", f"{report.agency.key}{copy}")
-            summaries += summary(report_graph(dataclasses.replace(report, agency=agency)))
-    validate_shared(summaries)
-    return time.perf_counter() - started, n, triples
+        done = list(pool.imap_unordered(_one, range(n), chunksize=4))
+    per_report = time.perf_counter() - started
+    started = time.perf_counter()
+    validate_shared("".join(text for _, text in done))
+    return n, sum(size for size, _ in done), per_report, time.perf_counter() - started
 
 
 def crossover(jobs: int, runs: int = 3) -> None:
@@ -92,13 +90,19 @@ def main() -> None:
     if args.small:
         crossover(jobs)
         return
+    run(1, jobs)  # warm-up: the first pool pays for forking a process with everything loaded
     small = run(1, jobs)
     large = run(args.copies, jobs)
-    for name, (seconds, reports, triples) in (("bundled", small), (f"{args.copies}x synthetic", large)):
-        per = seconds / reports * 1000
-        print(f"{name:>16}: {reports:5d} reports, {triples:8d} triples, {seconds:7.2f} s, {per:6.1f} ms a report")
-    ratio = (large[0] / large[1]) / (small[0] / small[1])
-    print(f"cost a report, {args.copies}x vs bundled: {ratio:.2f} (1.0 = grows exactly with the number of reports); jobs={jobs}")
+    print(f"SHACL validation, {jobs} worker processes; seconds report by report + across reports")
+    for name, (reports, triples, each, across) in (("bundled", small), (f"{args.copies}x synthetic", large)):
+        total = each + across
+        print(
+            f"{name:>16}: {reports:5d} reports, {triples:8d} triples, {each:7.2f} s + {across:5.2f} s = {total:7.2f} s,"
+            f" {total / reports * 1000:6.1f} ms a report"
+        )
+    ratio = ((large[2] + large[3]) / large[0]) / ((small[2] + small[3]) / small[0])
+    verdict = "met" if ratio <= 1.1 else "NOT met"
+    print(f"cost a report, {args.copies}x vs bundled: {ratio:.2f} (1.0 = grows exactly with the number of reports): {verdict}")
 
 
 if __name__ == "__main__":

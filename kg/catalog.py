@@ -11,13 +11,15 @@ about 0.3 KB) and the set of subject IRIs that lie outside a report's own IRI
 space (its agency and source file), because the description lists every source
 file and VoID counts distinct entities. That is some 3 MB for 10,000 reports.
 Subjects inside a report's IRI space (``<report>`` and ``<report>/…``) are unique
-to that report and only counted.
+to that report and only counted. The description itself is streamed too: the
+dataset's own part, then the per-report lines in chunks of ``CHUNK`` reports.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,11 +30,12 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, XSD, Namespace
 from kg.rdf import IANA, bind
 from kg.reference import OGI
 from kg.resources import data_dir
-from kg.write import MEDIA_TYPES, Writer, turtle
+from kg.write import MEDIA_TYPES, Writer
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+CHUNK = 256  # reports a part of the description holds: memory stays flat however many reports there are
 FILE_TYPES = {
     "turtle": "RDF_TURTLE",
     "ntriples": "RDF_N_TRIPLES",
@@ -77,6 +80,7 @@ class Ledger:
         self.shared: set[str] = set()  # every other subject IRI
         self.classes: set[str] = set()
         self.properties: set[str] = set()
+        self.byte_size = 0  # of the output, once ``finish`` has written the description
 
     def write_reference(self, writer: Writer, graph: Graph) -> None:
         self.reference_triples += len(graph)
@@ -107,31 +111,54 @@ class Ledger:
         self.properties.update(str(p) for p in graph.predicates())
 
     def description(self, writer: Writer, byte_size: int = 0) -> Graph:
-        """The DCAT/VoID description of everything written so far, including itself.
+        """The whole DCAT/VoID description of everything written so far, including itself, as one graph."""
+        graph = Graph()
+        for part in self.parts(writer, byte_size):
+            graph += part
+        return bind(graph)
+
+    def parts(self, writer: Writer, byte_size: int = 0) -> Iterator[Graph]:
+        """The description in parts, to stream: the dataset and its statistics, then the per-report lines in chunks.
 
         The statistics count the description's own triples: its shape does not depend on
         the numbers in it, so a draft with zeros tells how much it adds.
         """
-        draft = self._describe(writer, byte_size, self._statistics(0, set(), set(), set()))
-        subjects = {str(s) for s in draft.subjects() if isinstance(s, URIRef)}
-        classes = {str(o) for o in draft.objects(None, RDF.type)}
-        properties = {str(p) for p in draft.predicates()}
-        return self._describe(writer, byte_size, self._statistics(len(draft), subjects, classes, properties))
+        own = self._own(writer)
+        draft = self._head(writer, byte_size, self._statistics(own, 0))
+        yield self._head(writer, byte_size, self._statistics(own, draft))
+        yield from self._chunks(writer)
 
-    def _statistics(self, own: int, subjects: set[str], classes: set[str], properties: set[str]) -> dict[str, int]:
+    def _own(self, writer: Writer) -> tuple[int, set[str], set[str], set[str]]:
+        """Triples, subjects, classes and properties of the description's per-report chunks."""
+        triples, subjects, classes, properties = 0, set(), set(), set()
+        for chunk in self._chunks(writer):
+            triples += len(chunk)
+            subjects.update(str(s) for s in chunk.subjects() if isinstance(s, URIRef))
+            classes.update(str(o) for o in chunk.objects(None, RDF.type))
+            properties.update(str(p) for p in chunk.predicates())
+        return triples, subjects, classes, properties
+
+    def _statistics(self, own: tuple[int, set[str], set[str], set[str]], head: Graph | int) -> dict[str, int]:
+        triples, subjects, classes, properties = own
+        if isinstance(head, Graph):  # the dataset's own part, drafted
+            triples += len(head)
+            subjects = subjects | {str(s) for s in head.subjects() if isinstance(s, URIRef)}
+            classes = classes | {str(o) for o in head.objects(None, RDF.type)}
+            properties = properties | {str(p) for p in head.predicates()}
         return {
-            "triples": self.triples + own,
+            "triples": self.triples + triples,
             "entities": self.own_entities + len(self.shared | subjects),
             "classes": len(self.classes | classes),
             "properties": len(self.properties | properties),
-            "description": own,
+            "description": triples,
         }
 
     def distribution(self, writer: Writer) -> URIRef:
         """The distribution that is the file ``writer`` writes."""
         return URIRef(f"{self.base}distribution/{writer.path.name}")
 
-    def _describe(self, writer: Writer, byte_size: int, stats: dict[str, int]) -> Graph:
+    def _head(self, writer: Writer, byte_size: int, stats: dict[str, int]) -> Graph:
+        """The dataset, its distribution and its statistics: the part whose size does not grow with the reports."""
         g = bind(Graph())
         g.parse(data_dir("ontology") / "dataset.ttl", format="turtle", publicID=self.base)
         add, ds = g.add, self.dataset
@@ -144,11 +171,6 @@ class Ledger:
         if modified := os.environ.get("SOURCE_DATE_EPOCH"):  # reproducible builds: a date only when asked for
             day = datetime.fromtimestamp(int(modified), tz=timezone.utc).date().isoformat()
             add((ds, DCTERMS.modified, Literal(day, datatype=XSD.date)))
-        for entry in self.entries:
-            add((ds, DCTERMS.source, entry.source))
-            sha = URIRef(f"{entry.source}/sha256")
-            add((entry.source, SPDX.checksum, sha))
-            _checksum(g, sha, entry.sha256)
 
         dist = self.distribution(writer)
         add((ds, DCAT.distribution, dist))
@@ -165,28 +187,51 @@ class Ledger:
         add((ds, VOID.classes, _count(stats["classes"])))
         add((ds, VOID.properties, _count(stats["properties"])))
         if writer.quads:
-            graphs = [(self.reference_name, self.reference_triples), (self.description_name, stats["description"])]
-            graphs += [(e.graph, e.triples) for e in self.entries]
-            for name, triples in graphs:
-                add((ds, VOID.subset, name))
-                add((name, RDF.type, VOID.Dataset))
-                add((name, VOID.triples, _count(triples)))
+            for name, triples in ((self.reference_name, self.reference_triples), (self.description_name, stats["description"])):
+                _subset(g, ds, name, triples)
         return g
 
-    def finish(self, writer: Writer) -> Graph:
-        """Write the description last, stating the finished file's byte size; returns it."""
+    def _chunks(self, writer: Writer) -> Iterator[Graph]:
+        """Per report: the source file with its SHA-256 and, in quad formats, the report's named graph as a subset."""
+        ds = self.dataset
+        for start in range(0, len(self.entries), CHUNK):
+            g = Graph(store="SimpleMemory")
+            for entry in self.entries[start : start + CHUNK]:
+                g.add((ds, DCTERMS.source, entry.source))
+                sha = URIRef(f"{entry.source}/sha256")
+                g.add((entry.source, SPDX.checksum, sha))
+                _checksum(g, sha, entry.sha256)
+                if writer.quads:
+                    _subset(g, ds, entry.graph, entry.triples)
+            yield g
+
+    def finish(self, writer: Writer) -> None:
+        """Write the description last, stating the finished file's byte size.
+
+        Only the dataset's own part is held while the size settles; the per-report
+        chunks are rendered once to be measured and again to be written.
+        """
+        tail = sum(len(writer.render(chunk, self.description_name).encode("utf-8")) for chunk in self._chunks(writer))
         size = 0
         for _ in range(8):  # the size's own digits change the size: a few rounds settle it
-            graph = self.description(writer, size)
-            text = writer.render(graph, self.description_name)
-            settled = writer.size_with(text)
+            head = next(self.parts(writer, size))
+            text = writer.render(head, self.description_name)
+            settled = writer.size_with(text) + tail
             if settled == size:
                 break
             size = settled
         else:
             raise RuntimeError("the dataset description's byte size did not settle")
-        writer.write_text(text, len(graph))
-        return graph
+        self.byte_size = size
+        writer.write_text(text, len(head))
+        for chunk in self._chunks(writer):
+            writer.write(chunk, self.description_name)
+
+
+def _subset(g: Graph, dataset: URIRef, name: URIRef, triples: int) -> None:
+    g.add((dataset, VOID.subset, name))
+    g.add((name, RDF.type, VOID.Dataset))
+    g.add((name, VOID.triples, _count(triples)))
 
 
 def _count(n: int) -> Literal:
@@ -207,12 +252,15 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_catalog(path: Path, ledger: Ledger, output: Writer) -> Graph:
-    """``catalog.ttl``: the description written into a committed output, plus the output's SHA-256."""
-    graph = ledger.description(output, output.path.stat().st_size)
+def write_catalog(path: Path, ledger: Ledger, output: Writer) -> int:
+    """``catalog.ttl``: the description written into a committed output, plus the output's SHA-256; its triples."""
+    parts = ledger.parts(output, output.path.stat().st_size)
+    head = next(parts)
     sha = URIRef(f"{ledger.distribution(output)}/sha256")
-    graph.add((ledger.distribution(output), SPDX.checksum, sha))
-    _checksum(graph, sha, sha256_file(output.path))
+    head.add((ledger.distribution(output), SPDX.checksum, sha))
+    _checksum(head, sha, sha256_file(output.path))
     with Writer(path, "turtle") as catalog:
-        catalog.write_text(turtle(graph), len(graph))
-    return graph
+        catalog.write(head)
+        for part in parts:
+            catalog.write(part)
+    return catalog.triples

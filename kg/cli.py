@@ -185,9 +185,9 @@ def build(
             _say(f"error: --nlp {nlp}: not an installed spaCy pipeline ({str(exc).splitlines()[0][:120]})")
             raise typer.Exit(EXIT_NOTHING_BUILT) from None
 
-    stats = _Stats()
+    stats = _Stats(keep_files=verbose)
     stats.rejected = len(errors)  # an input naming no report file is rejected too: the summary says so
-    diag_lines: list[str] = []
+    notes = _Lines(diagnostics) if diagnostics else None  # JSON Lines, streamed to a file renamed at the end
     seen: dict[tuple[str, int], str] = {}
     shared: set = set()  # triples about agencies, platforms and publications already written
     summaries = Graph()
@@ -205,7 +205,8 @@ def build(
             if isinstance(result, Exception):
                 stats.rejected += 1
                 _say(f"error: {path}: {result}")
-                diag_lines.append(json.dumps({"file": str(path), "level": "error", "message": str(result)}, ensure_ascii=False))
+                if notes:
+                    notes.add({"file": str(path), "level": "error", "message": str(result)})
                 continue
             key = (result.agency.key, result.year)
             if key in seen:
@@ -224,29 +225,31 @@ def build(
             for d in result.diagnostics:
                 if d.level == "warning" or verbose:
                     _say(f"{d.level}: {result.source.name}: {d.message}")
-                diag_lines.append(
-                    json.dumps({"file": str(path), "level": d.level, "code": d.code, "message": d.message}, ensure_ascii=False)
-                )
+                if notes:
+                    notes.add({"file": str(path), "level": d.level, "code": d.code, "message": d.message})
         if not stats.reports:
             writer.abort()
             _say(f"error: none of the {len(paths)} inputs could be read as a report; nothing written")
             raise typer.Exit(EXIT_NOTHING_BUILT)
-        described = ledger.finish(writer)
+        ledger.finish(writer)
         if validate:
             _shacl(stats, workers.validate(summaries.serialize(format="nt"), shared=True, tag="across reports"))
-            _shacl(stats, workers.validate(described.serialize(format="nt"), tag="dataset description"))
+            described = "".join(part.serialize(format="nt") for part in ledger.parts(writer, ledger.byte_size))
+            _shacl(stats, workers.validate(described, tag="dataset description"))
             _shacl(stats, workers.findings())
         writer.commit()
         workers.close()
     except BaseException:
         writer.abort()
+        if notes:
+            notes.abort()
         if workers:
             workers.close(failed=True)
         raise
     if catalog:
         write_catalog(catalog, ledger, writer)
-    if diagnostics:
-        diagnostics.write_text("".join(line + "\n" for line in diag_lines), encoding="utf-8")
+    if notes:
+        notes.commit()
     if len(stats.files) <= _FILE_LINES or verbose:
         _say("\n".join(stats.files))
     _say(stats.summary(out, out_format, writer.triples, validate))
@@ -254,6 +257,28 @@ def build(
         raise typer.Exit(EXIT_INVALID)
     if stats.rejected or errors:
         raise typer.Exit(EXIT_SOME_REJECTED)
+
+
+class _Lines:
+    """JSON Lines written as they come into a temporary file beside ``path``; ``commit`` renames it into place."""
+
+    def __init__(self, path: Path) -> None:
+        import tempfile
+
+        self.path = path
+        handle, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        self.out = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
+
+    def add(self, record: dict) -> None:
+        self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def commit(self) -> None:
+        self.out.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        self.out.close()
+        Path(self.tmp).unlink(missing_ok=True)
 
 
 def _shacl(stats: _Stats, done: list) -> None:
@@ -287,7 +312,8 @@ def _progress(done: int, total: int) -> None:
 
 
 class _Stats:
-    def __init__(self) -> None:
+    def __init__(self, keep_files: bool = False) -> None:
+        self.keep_files = keep_files  # else at most _FILE_LINES + 1 per-file lines: memory stays flat
         self.reports = 0
         self.metrics = 0
         self.warnings = 0
@@ -301,9 +327,9 @@ class _Stats:
     def add(self, report) -> None:
         warnings = sum(d.level == "warning" for d in report.diagnostics)
         parts = " ".join(report.parts) or "none"
-        self.files.append(
-            f"  {report.source.name}: {report.source.format}, parts {parts}; {len(report.metrics)} metrics, {warnings} warnings"
-        )
+        if self.keep_files or len(self.files) <= _FILE_LINES:
+            read = f"{report.source.format}, parts {parts}; {len(report.metrics)} metrics, {warnings} warnings"
+            self.files.append(f"  {report.source.name}: {read}")
         self.reports += 1
         self.metrics += len(report.metrics)
         self.warnings += sum(d.level == "warning" for d in report.diagnostics)

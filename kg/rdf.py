@@ -88,7 +88,7 @@ def _local(iri: str) -> str:
 
 def report_graph(report: Report, base: str = DEFAULT_BASE) -> Graph:
     """All triples one report contributes (the reference data not included)."""
-    g = bind(Graph())
+    g = bind(Graph(store="SimpleMemory"))
     add = g.add
     r = report_iri(report, base)
     agency = URIRef(f"{base}agency/{report.agency.key}")
