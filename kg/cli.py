@@ -6,6 +6,7 @@ import glob
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -153,8 +154,6 @@ def build(
     [bold]Exit status[/bold]: 0 built; 1 nothing could be built; 3 built, but some inputs were
     rejected (each named on stderr); 4 built, but the graph violates the SHACL shapes.
     """
-    from rdflib import Graph
-
     from kg.background import Workers
     from kg.catalog import Ledger, write_catalog
     from kg.rdf import report_graph
@@ -190,7 +189,7 @@ def build(
     notes = _Lines(diagnostics) if diagnostics else None  # JSON Lines, streamed to a file renamed at the end
     seen: dict[tuple[str, int], str] = {}
     shared: set = set()  # triples about agencies, platforms and publications already written
-    summaries = Graph()
+    summaries = tempfile.TemporaryFile("w+", encoding="utf-8")  # N-Triples on disk, not in memory, until the end
     vocabulary()  # needed here and in the workers: loaded once, before they fork
     writer = Writer(out, out_format)
     ledger = Ledger(base)
@@ -218,7 +217,7 @@ def build(
             if validate:
                 from kg.validate import summary
 
-                summaries += summary(graph)  # for the cross-report shapes, checked once at the end
+                summaries.write(summary(graph).serialize(format="nt"))  # for the cross-report shapes, checked at the end
                 _shacl(stats, workers.validate(graph.serialize(format="nt"), tag=result.source.name))
             ledger.write_report(writer, _once(graph, shared, base))
             stats.add(result)
@@ -233,7 +232,8 @@ def build(
             raise typer.Exit(EXIT_NOTHING_BUILT)
         ledger.finish(writer)
         if validate:
-            _shacl(stats, workers.validate(summaries.serialize(format="nt"), shared=True, tag="across reports"))
+            summaries.seek(0)
+            _shacl(stats, workers.validate(summaries.read(), shared=True, tag="across reports"))
             described = "".join(part.serialize(format="nt") for part in ledger.parts(writer, ledger.byte_size))
             _shacl(stats, workers.validate(described, tag="dataset description"))
             _shacl(stats, workers.findings())
@@ -246,6 +246,8 @@ def build(
         if workers:
             workers.close(failed=True)
         raise
+    finally:
+        summaries.close()
     if catalog:
         write_catalog(catalog, ledger, writer)
     if notes:
@@ -263,8 +265,6 @@ class _Lines:
     """JSON Lines written as they come into a temporary file beside ``path``; ``commit`` renames it into place."""
 
     def __init__(self, path: Path) -> None:
-        import tempfile
-
         self.path = path
         handle, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         self.out = os.fdopen(handle, "w", encoding="utf-8", newline="\n")

@@ -1,10 +1,12 @@
 """Stage 7, validate: the SHACL shapes in ``shapes/`` checked report by report.
 
 Each report's graph is checked with the reference data, so the cost grows with the
-number of reports, and reports are checked in parallel. Shapes in the shared files
-(agencies, reference data) are checked once, on a small summary of all reports:
-every report's own triples, its agency, and the figures one year carries into the
-next. A graph read from a file is split into reports the same way.
+number of reports, and reports are checked in parallel. The reference data's shapes
+are checked once, on the reference data alone; the agencies' shapes on a small
+summary of all reports (every report's own triples, its agency, and the figures one
+year carries into the next), a batch of whole agencies at a time, since those rules
+join an agency's reports with each other and never one agency's with another's.
+A graph read from a file is split into reports the same way.
 
 Files are read with pyoxigraph and split in plain Python; the engine (pyshacl-turbo,
 in Rust) is handed each report as N-Triples text, so no rdflib graph of the data is
@@ -28,8 +30,11 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 from kg.reference import OGI, PUBLISHED_FILES
 from kg.resources import data_dir
 
-# Shape files checked once across reports, not with every report.
-SHARED_FILES = ("agencies.ttl", "reference.ttl")
+# Shape files checked across reports, agency by agency, and on the reference data alone.
+AGENCY_FILE, REFERENCE_FILE = "agencies.ttl", "reference.ttl"
+# Summary triples a cross-report run takes at most (whole agencies, at least one): the rules
+# join an agency's reports with each other, so the cost of a run grows faster than its size.
+AGENCY_BATCH = 2_000
 REFERENCE_PREFIX = "https://w3id.org/cn-ogi/def"
 ENGINES = ("pyshacl", "turbo")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -48,6 +53,7 @@ PARALLEL_FROM = 6_000
 _TYPE = ox.NamedNode(str(RDF.type))
 _INDICATOR = ox.NamedNode(str(OGI.indicator))
 _CARRIED = ox.NamedNode(str(OGI.carriedInto))
+_PUBLISHER, _REPORTED_IN = ox.NamedNode(str(DCTERMS.publisher)), ox.NamedNode(str(OGI.reportedIn))
 _REPORT, _METRIC, _AGENCY = (ox.NamedNode(str(c)) for c in (OGI.Report, OGI.Metric, OGI.Agency))
 _SHOWN = {str(RDFS.label): 0, str(SKOS.prefLabel): 1}  # the label a node is shown by, in this order
 _FACTS = (str(DCTERMS.publisher), str(OGI.year))
@@ -83,17 +89,16 @@ class Outcome:
 
 
 @cache
-def _shapes() -> tuple[Graph, tuple[URIRef, ...], tuple[URIRef, ...]]:
-    """All shapes, and the node shapes checked per report and once across reports."""
+def _shapes() -> tuple[Graph, tuple[URIRef, ...], tuple[URIRef, ...], tuple[URIRef, ...]]:
+    """All shapes, and the node shapes checked per report, per agency across its reports, and on the reference data."""
     graph = Graph()
-    per_report: list[URIRef] = []
-    shared: list[URIRef] = []
+    kinds: dict[str, list[URIRef]] = {"report": [], AGENCY_FILE: [], REFERENCE_FILE: []}
     for path in sorted(data_dir("shapes").glob("*.ttl")):
         part = Graph().parse(path, format="turtle")
         graph += part
         names = sorted(s for s in part.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef))
-        (shared if path.name in SHARED_FILES else per_report).extend(names)
-    return graph, tuple(per_report), tuple(shared)
+        kinds[path.name if path.name in kinds else "report"].extend(names)
+    return graph, tuple(kinds["report"]), tuple(kinds[AGENCY_FILE]), tuple(kinds[REFERENCE_FILE])
 
 
 def shapes_graph() -> Graph:
@@ -357,8 +362,32 @@ def _validate_report(text: str, triples: list[ox.Triple], reference: _Reference,
     return _run(text + reference.text, names, _shapes()[1], label, engine)
 
 
-def _validate_shared(text: str, triples: list[ox.Triple], reference: _Reference, engine: str) -> tuple[list[Finding], Graph]:
-    return _run(text + reference.text, _Names(triples, reference.names), _shapes()[2], "", engine)
+def _validate_shared(triples: list[ox.Triple], reference: _Reference, engine: str) -> tuple[list[Finding], Graph]:
+    """The reference shapes on the reference data, then the agency shapes on the summaries, a batch of agencies a run."""
+    findings, results = _run(reference.text, reference.names, _shapes()[3], "", engine)
+    for batch in _agency_batches(triples):
+        found, graph = _run(_text(batch) + reference.text, _Names(batch, reference.names), _shapes()[2], "", engine)
+        findings += found
+        results += graph
+    return findings, results
+
+
+def _agency_batches(triples: list[ox.Triple]) -> Iterable[list[ox.Triple]]:
+    """Summary triples grouped by agency (the agency, its reports, their figures), whole agencies to a batch."""
+    publisher = {t.subject: t.object for t in triples if t.predicate == _PUBLISHER}
+    reported = {t.subject: t.object for t in triples if t.predicate == _REPORTED_IN}
+    groups: dict = {}
+    for t in triples:
+        report = reported.get(t.subject, t.subject)
+        groups.setdefault(publisher.get(report, report), []).append(t)
+    batch: list[ox.Triple] = []
+    for group in groups.values():
+        if batch and len(batch) + len(group) > AGENCY_BATCH:
+            yield batch
+            batch = []
+        batch += group
+    if batch:
+        yield batch
 
 
 # ---------------------------------------------------------------- one report (kg build)
@@ -385,7 +414,7 @@ def summary(graph: Graph, reference: Graph | None = None) -> Graph:
 def validate_shared(summaries: Graph | str, reference: Graph | None = None, engine: str | None = None) -> list[Finding]:
     """Findings of the cross-report and reference-data shapes, on the reports' summaries (or their N-Triples text)."""
     text = summaries if isinstance(summaries, str) else summaries.serialize(format="nt")
-    return _validate_shared(text, _parse(text), _reference(reference), engine or default_engine())[0]
+    return _validate_shared(_parse(text), _reference(reference), engine or default_engine())[0]
 
 
 # ---------------------------------------------------------------- a graph read from files
@@ -428,7 +457,7 @@ def _task(i: int) -> tuple[list[Finding], str]:
     elif kind == "rest":
         findings, results = _run(text + reference.text, _Names(triples, reference.names), _shapes()[1], "", engine, focus)
     else:
-        findings, results = _validate_shared(text, triples, reference, engine)
+        findings, results = _validate_shared(triples, reference, engine)
     return findings, results.serialize(format="nt")
 
 

@@ -12,6 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 
+from kg import validate as validate_module
 from kg.model import Agency, Metric, Report, Source
 from kg.rdf import report_graph
 from kg.reference import DEF, OGI, concept_iri, vocabulary
@@ -285,7 +286,9 @@ def test_a_figure_sits_in_its_reports_data_set(graph):
 # ---------------------------------------------------------------- across reports, reference data
 
 
-def test_carried_forward_is_next_years_carried_over():
+@pytest.mark.parametrize("batch", [validate_module.AGENCY_BATCH, 1], ids=["one run", "a run per agency"])
+def test_carried_forward_is_next_years_carried_over(batch, monkeypatch):
+    monkeypatch.setattr(validate_module, "AGENCY_BATCH", batch)  # an agency's reports are never split between runs
     graphs = report_graph(make_report(2023)) + report_graph(make_report(2024))
     for applicant in ("natural-person", "total"):  # 2023 carries forward what 2024 says came over
         set_value(graphs, figure(graphs, "applications-carried-forward", 2023, applicant=applicant), 1)
