@@ -186,15 +186,10 @@ def test_rejected_payload_names_the_graph_and_keeps_the_store(loaded, tmp_path):
 # ---------------------------------------------------------------- the query catalogue on both engines
 
 CATALOGUE = sorted((ROOT / "queries").glob("*.rq"))
-# Where Virtuoso 7.2.5 and the embedded engine part ways today; each is a catalogue query to rewrite so that one
-# text works on both. xfail runs it (and fails the suite once it passes, so the mark goes); run=False: too slow there.
-DIVERGENT = {
-    "figure-source": (False, "Virtuoso garbles CONCAT of a query constant with a stored label (UTF-8 read as Latin-1)"),
-    "platform-figures": (True, "rows differ between Virtuoso and the embedded engine"),
-    "platforms-first-mentioned": (True, "Virtuoso returns extra rows for the sub-select joined with OPTIONAL labels"),
-    "publications": (True, 'GROUP_CONCAT over no rows: Virtuoso gives "", the embedded engine leaves it unbound'),
-    "unreconciled-tables": (False, "runs past Virtuoso's 30 s query limit"),
-}
+# Where Virtuoso 7.2.5 and the embedded engine part ways: name -> (run, reason), each a catalogue query to rewrite so
+# that one text works on both. xfail runs it (and fails the suite once it passes, so the mark goes); run=False: too
+# slow there. Empty: every saved question gives the same rows on both.
+DIVERGENT: dict[str, tuple[bool, str]] = {}
 
 
 def _question(path: Path):
