@@ -118,24 +118,27 @@ class Ledger:
         return bind(graph)
 
     def parts(self, writer: Writer, byte_size: int = 0) -> Iterator[Graph]:
-        """The description in parts, to stream: the dataset and its statistics, then the per-report lines in chunks.
-
-        The statistics count the description's own triples: its shape does not depend on
-        the numbers in it, so a draft with zeros tells how much it adds.
-        """
-        own = self._own(writer)
-        draft = self._head(writer, byte_size, self._statistics(own, 0))
-        yield self._head(writer, byte_size, self._statistics(own, draft))
+        """The description in parts, to stream: the dataset and its statistics, then the per-report lines in chunks."""
+        yield self._dataset(writer, byte_size, self._own(writer))
         yield from self._chunks(writer)
 
-    def _own(self, writer: Writer) -> tuple[int, set[str], set[str], set[str]]:
-        """Triples, subjects, classes and properties of the description's per-report chunks."""
+    def _dataset(self, writer: Writer, byte_size: int, own: tuple[int, set[str], set[str], set[str]]) -> Graph:
+        """The description's head. Its statistics count the description's own triples: its shape does
+        not depend on the numbers in it, so a draft with zeros tells how much it adds."""
+        draft = self._head(writer, byte_size, self._statistics(own, 0))
+        return self._head(writer, byte_size, self._statistics(own, draft))
+
+    def _own(self, writer: Writer, measure: list[int] | None = None) -> tuple[int, set[str], set[str], set[str]]:
+        """Triples, subjects, classes and properties of the description's per-report chunks (and their bytes
+        as ``writer`` renders them, added to ``measure``)."""
         triples, subjects, classes, properties = 0, set(), set(), set()
         for chunk in self._chunks(writer):
             triples += len(chunk)
             subjects.update(str(s) for s in chunk.subjects() if isinstance(s, URIRef))
             classes.update(str(o) for o in chunk.objects(None, RDF.type))
             properties.update(str(p) for p in chunk.predicates())
+            if measure is not None:
+                measure.append(len(writer.render(chunk, self.description_name).encode("utf-8")))
         return triples, subjects, classes, properties
 
     def _statistics(self, own: tuple[int, set[str], set[str], set[str]], head: Graph | int) -> dict[str, int]:
@@ -211,10 +214,12 @@ class Ledger:
         Only the dataset's own part is held while the size settles; the per-report
         chunks are rendered once to be measured and again to be written.
         """
-        tail = sum(len(writer.render(chunk, self.description_name).encode("utf-8")) for chunk in self._chunks(writer))
+        measured: list[int] = []
+        own = self._own(writer, measured)
+        tail = sum(measured)
         size = 0
         for _ in range(8):  # the size's own digits change the size: a few rounds settle it
-            head = next(self.parts(writer, size))
+            head = self._dataset(writer, size, own)
             text = writer.render(head, self.description_name)
             settled = writer.size_with(text) + tail
             if settled == size:
