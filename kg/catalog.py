@@ -110,13 +110,6 @@ class Ledger:
         self.classes.update(str(o) for o in graph.objects(None, RDF.type))
         self.properties.update(str(p) for p in graph.predicates())
 
-    def description(self, writer: Writer, byte_size: int = 0) -> Graph:
-        """The whole DCAT/VoID description of everything written so far, including itself, as one graph."""
-        graph = Graph()
-        for part in self.parts(writer, byte_size):
-            graph += part
-        return bind(graph)
-
     def parts(self, writer: Writer, byte_size: int = 0) -> Iterator[Graph]:
         """The description in parts, to stream: the dataset and its statistics, then the per-report lines in chunks."""
         yield self._dataset(writer, byte_size, self._own(writer))

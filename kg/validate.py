@@ -451,12 +451,12 @@ def _task(i: int) -> tuple[list[Finding], str]:
     data, reference, engine = _STATE["data"], _STATE["reference"], _STATE["engine"]
     kind, nodes, focus = _STATE["tasks"][i]
     triples = data.triples(nodes)
-    text = _text(triples)
     if kind == "report":
-        findings, results = _validate_report(text, triples, reference, engine)
+        findings, results = _validate_report(_text(triples), triples, reference, engine)
     elif kind == "rest":
-        findings, results = _run(text + reference.text, _Names(triples, reference.names), _shapes()[1], "", engine, focus)
-    else:
+        text = _text(triples) + reference.text
+        findings, results = _run(text, _Names(triples, reference.names), _shapes()[1], "", engine, focus)
+    else:  # the summary: split into agencies by _validate_shared, which writes each batch's text itself
         findings, results = _validate_shared(triples, reference, engine)
     return findings, results.serialize(format="nt")
 
